@@ -1,0 +1,60 @@
+/**
+ * The local service's state and everything the operation files share: the
+ * database, the clock, minted ids, page tokens and the event bus. The backend
+ * never sees HTTP; operations receive decoded inputs and return outputs.
+ */
+import { randomUUID } from 'node:crypto';
+import { Db } from '../store/database';
+import { ArnScope } from './arns';
+import { EventBus } from './events';
+import { PageTokens } from './page-tokens';
+
+/** How a backend is set up. */
+export interface BackendOptions {
+  db: Db;
+  /** Region written into ARNs and endpoints. Default `us-east-1`. */
+  region?: string;
+  /** Account id written into ARNs. Default `123456789012`. */
+  accountId?: string;
+  /** Returns the base URL of the messaging-session websocket host, without scheme (e.g. `127.0.0.1:4100`). */
+  sessionHost?: () => string;
+  /** Milliseconds since the epoch; replaceable so tests of expiry need no waiting. Default `Date.now`. */
+  clock?: () => number;
+}
+
+/** Shared state of one local Chime service. */
+export class Backend implements ArnScope {
+  readonly db: Db;
+  readonly region: string;
+  readonly accountId: string;
+  readonly events = new EventBus();
+  readonly tokens: PageTokens;
+  readonly sessionHost: () => string;
+  private readonly clock: () => number;
+  private lastNow = 0;
+
+  constructor(options: BackendOptions) {
+    this.db = options.db;
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.sessionHost = options.sessionHost ?? (() => 'localhost');
+    this.clock = options.clock ?? Date.now;
+    this.tokens = new PageTokens(this.db);
+  }
+
+  /** Current time in ms; never goes backwards within the process, so ordering by time stays stable. */
+  now(): number {
+    this.lastNow = Math.max(this.lastNow, this.clock());
+    return this.lastNow;
+  }
+
+  /** A fresh id for new resources (UUID v4, as Chime uses). */
+  newId(): string {
+    return randomUUID();
+  }
+
+  /** Runs `fn` in one SQLite transaction (all or nothing). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}

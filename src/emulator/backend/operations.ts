@@ -1,0 +1,35 @@
+/**
+ * Every implemented operation, by AWS operation name. Each domain file owns
+ * its operations; this file only gathers them.
+ */
+import { OperationHandler, OperationTable } from './operation';
+import { identityOperations } from './identity';
+import { channelOperations } from './channels';
+import { membershipOperations } from './memberships';
+import { moderatorOperations } from './moderators';
+import { banOperations } from './bans';
+import { messageOperations } from './messages';
+import { sessionEndpointOperations } from './session-endpoint';
+
+const tables: OperationTable[] = [
+  identityOperations,
+  channelOperations,
+  membershipOperations,
+  moderatorOperations,
+  banOperations,
+  messageOperations,
+  sessionEndpointOperations,
+];
+
+/** Looks up the implementation of an operation, if the local service has one. */
+export function findOperation(name: string): OperationHandler | undefined {
+  for (const table of tables) {
+    if (Object.prototype.hasOwnProperty.call(table, name)) return table[name];
+  }
+  return undefined;
+}
+
+/** Names of every implemented operation. */
+export function implementedOperations(): string[] {
+  return tables.flatMap((t) => Object.keys(t));
+}

@@ -1,0 +1,68 @@
+/**
+ * Starts a local Chime service in-process (in-memory SQLite) and gives real
+ * AWS SDK v3 clients pointed at it over HTTP.
+ */
+import { ChimeSDKMessagingClient } from '@aws-sdk/client-chime-sdk-messaging';
+import { ChimeSDKIdentityClient, CreateAppInstanceAdminCommand, CreateAppInstanceCommand, CreateAppInstanceUserCommand } from '@aws-sdk/client-chime-sdk-identity';
+import { ChimeClient } from '@aws-sdk/client-chime';
+import { LocalChime, LocalChimeOptions, startLocalChime } from '../../src/emulator/server';
+
+/** Fake credentials the tests sign with (strict-mode tests configure the same pair). */
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' };
+
+/** A running service and SDK clients for it. */
+export interface TestChime {
+  chime: LocalChime;
+  messaging: ChimeSDKMessagingClient;
+  identity: ChimeSDKIdentityClient;
+  rooms: ChimeClient;
+  close(): Promise<void>;
+}
+
+/** Client settings for the local service at `endpoint`: no retries, so a test sees the first answer. */
+export function clientConfig(endpoint: string, credentials = TEST_CREDENTIALS) {
+  return { endpoint, region: 'us-east-1', credentials, maxAttempts: 1 };
+}
+
+/** Starts a service and its clients. */
+export async function startTestChime(options: LocalChimeOptions = {}): Promise<TestChime> {
+  const chime = await startLocalChime({ database: ':memory:', ...options });
+  const config = clientConfig(chime.endpoint);
+  const messaging = new ChimeSDKMessagingClient(config);
+  const identity = new ChimeSDKIdentityClient(config);
+  const rooms = new ChimeClient(config);
+  return {
+    chime,
+    messaging,
+    identity,
+    rooms,
+    async close() {
+      messaging.destroy();
+      identity.destroy();
+      rooms.destroy();
+      await chime.close();
+    },
+  };
+}
+
+/** An AppInstance with an admin and named users, created through the identity API. */
+export interface TestWorld {
+  appInstanceArn: string;
+  /** ARN of the AppInstanceAdmin user. */
+  admin: string;
+  /** User ARNs by the names given. */
+  users: Record<string, string>;
+}
+
+/** Creates an AppInstance, an `admin` user made AppInstanceAdmin, and one user per name. */
+export async function createWorld(identity: ChimeSDKIdentityClient, names: string[] = ['alice', 'bob', 'carol']): Promise<TestWorld> {
+  const { AppInstanceArn } = await identity.send(new CreateAppInstanceCommand({ Name: 'test-app' }));
+  const appInstanceArn = AppInstanceArn!;
+  const createUser = async (id: string) =>
+    (await identity.send(new CreateAppInstanceUserCommand({ AppInstanceArn: appInstanceArn, AppInstanceUserId: id, Name: id }))).AppInstanceUserArn!;
+  const admin = await createUser('admin');
+  await identity.send(new CreateAppInstanceAdminCommand({ AppInstanceArn: appInstanceArn, AppInstanceAdminArn: admin }));
+  const users: Record<string, string> = {};
+  for (const name of names) users[name] = await createUser(name);
+  return { appInstanceArn, admin, users };
+}
