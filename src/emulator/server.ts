@@ -80,7 +80,7 @@ export async function startLocalChime(options: LocalChimeOptions = {}): Promise<
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://local');
     try {
-      checkRequestSignature(req, body, { region: backend.region, credentials: options.credentials });
+      await checkRequestSignature(req, body, { region: backend.region, credentials: options.credentials });
       const match = router.match(req.method ?? 'GET', url.pathname, url.searchParams);
       if (!match) {
         throw new ChimeError('UnknownOperationException', 404, 'NotFound', `No operation for ${req.method} ${url.pathname}.`);

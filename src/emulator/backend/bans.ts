@@ -1,4 +1,116 @@
-import { OperationTable } from './operation';
+/**
+ * Channel bans. Only AppInstanceAdmins and moderators create, see and delete
+ * bans (seed 000: moderators "add and remove user bans"). A ban removes the
+ * membership at once and blocks adding the user again (and making them a
+ * moderator) until DeleteChannelBan.
+ *
+ * Who cannot be banned (the seed is silent; chosen so that a ban always
+ * holds): a moderator of the channel, since moderators may add members, so
+ * DeleteChannelModerator must come first; and an AppInstanceAdmin, whose
+ * rights cover every channel. Both are a ForbiddenException.
+ *
+ * Session events: Chime documents no ban event, so none is invented; when
+ * the banned user was a member, DELETE_CHANNEL_MEMBERSHIP goes to the banned
+ * member and every remaining member, exactly as for DeleteChannelMembership.
+ */
+import type {
+  CreateChannelBanRequest,
+  CreateChannelBanResponse,
+  DeleteChannelBanRequest,
+  DescribeChannelBanRequest,
+  DescribeChannelBanResponse,
+  ListChannelBansRequest,
+  ListChannelBansResponse,
+} from '@aws-sdk/client-chime-sdk-messaging';
+import { conflict, forbidden, notFound } from '../errors';
+import { BanRow } from '../store/rows';
+import { ChannelAccess, channelAccess, isAppInstanceAdmin, requireModeratorOrAdmin } from './access';
+import { assertChimeArn } from './arns';
+import { Backend } from './backend';
+import { identityOf, removeMembership, requireChannelIdentity, rosterPage } from './membership-store';
+import { Output, OperationTable } from './operation';
 
-/** Operations of this domain, by AWS operation name. */
-export const banOperations: OperationTable = {};
+/** Resolves the bearer and channel, checks the bearer moderates it and that `MemberArn` is an ARN. */
+function banAccess(backend: Backend, input: { ChannelArn?: string; MemberArn?: string; ChimeBearer?: string }, action: string): ChannelAccess {
+  const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
+  if (input.MemberArn !== undefined) assertChimeArn('MemberArn', input.MemberArn);
+  requireModeratorOrAdmin(access, action);
+  return access;
+}
+
+function createChannelBan(backend: Backend, input: CreateChannelBanRequest): Output<CreateChannelBanResponse> {
+  const access = banAccess(backend, input, 'ban members');
+  const channelArn = access.channel.arn;
+  const memberArn = input.MemberArn as string;
+  const event = backend.transaction(() => {
+    requireChannelIdentity(backend, access.channel, 'MemberArn', memberArn);
+    if (backend.db.prepare('SELECT 1 FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').get(channelArn, memberArn)) {
+      throw forbidden(`${memberArn} is a moderator of channel ${channelArn} and cannot be banned; DeleteChannelModerator must come first.`);
+    }
+    if (isAppInstanceAdmin(backend, access.channel.app_instance_arn, memberArn)) {
+      throw forbidden(`${memberArn} is an AppInstanceAdmin and cannot be banned.`);
+    }
+    const inserted = backend.db
+      .prepare('INSERT OR IGNORE INTO channel_bans (channel_arn, member_arn, created_by, created_at) VALUES (?, ?, ?, ?)')
+      .run(channelArn, memberArn, access.bearer.arn, backend.now());
+    if (inserted.changes === 0) throw conflict(`${memberArn} is already banned from channel ${channelArn}.`);
+    return removeMembership(backend, channelArn, memberArn);
+  });
+  if (event) backend.events.publish(event);
+  return { ChannelArn: channelArn, Member: identityOf(backend, memberArn) };
+}
+
+function describeChannelBan(backend: Backend, input: DescribeChannelBanRequest): Output<DescribeChannelBanResponse> {
+  const access = banAccess(backend, input, 'see channel bans');
+  const memberArn = input.MemberArn as string;
+  const row = backend.db.prepare('SELECT * FROM channel_bans WHERE channel_arn = ? AND member_arn = ?').get(access.channel.arn, memberArn) as
+    | BanRow
+    | undefined;
+  if (!row) throw notFound(`${memberArn} is not banned from channel ${access.channel.arn}.`);
+  return {
+    ChannelBan: {
+      ChannelArn: row.channel_arn,
+      Member: identityOf(backend, row.member_arn),
+      CreatedTimestamp: new Date(row.created_at),
+      CreatedBy: identityOf(backend, row.created_by),
+    },
+  };
+}
+
+/**
+ * Lifts a ban; the user is not re-added (seed 000: DeleteChannelBan, then
+ * CreateChannelMembership). Lifting a ban that does not exist succeeds and
+ * changes nothing (the model lists no NotFoundException here).
+ */
+function deleteChannelBan(backend: Backend, input: DeleteChannelBanRequest): void {
+  const access = banAccess(backend, input, 'lift channel bans');
+  backend.db.prepare('DELETE FROM channel_bans WHERE channel_arn = ? AND member_arn = ?').run(access.channel.arn, input.MemberArn);
+}
+
+/** Bans in the order they were made. */
+function listChannelBans(backend: Backend, input: ListChannelBansRequest): Output<ListChannelBansResponse> {
+  const access = banAccess(backend, input, 'see channel bans');
+  const channelArn = access.channel.arn;
+  const page = rosterPage<BanRow>(backend, {
+    scope: `ListChannelBans|${channelArn}`,
+    nextToken: input.NextToken,
+    maxResults: input.MaxResults,
+    table: 'channel_bans',
+    where: 'channel_arn = ?',
+    params: [channelArn],
+    arnColumn: 'member_arn',
+  });
+  return {
+    ChannelArn: channelArn,
+    ChannelBans: page.rows.map((row) => ({ Member: identityOf(backend, row.member_arn) })),
+    NextToken: page.nextToken,
+  };
+}
+
+/** Ban operations, by AWS operation name. */
+export const banOperations: OperationTable = {
+  CreateChannelBan: createChannelBan,
+  DescribeChannelBan: describeChannelBan,
+  DeleteChannelBan: deleteChannelBan,
+  ListChannelBans: listChannelBans,
+};

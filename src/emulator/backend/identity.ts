@@ -1,31 +1,126 @@
 /**
- * Chime SDK Identity: AppInstances, their users, admins and bots. These calls
- * are authorized by the caller's AWS credentials alone (no bearer), as in AWS.
+ * Chime SDK Identity: AppInstances, their users, admins and bots, and the
+ * AppInstance-wide settings. These calls are authorized by the caller's AWS
+ * credentials alone (no bearer), as in AWS.
  */
 import type {
+  AppInstanceRetentionSettings,
+  Configuration,
+  CreateAppInstanceAdminRequest,
+  CreateAppInstanceAdminResponse,
+  CreateAppInstanceBotRequest,
+  CreateAppInstanceBotResponse,
   CreateAppInstanceRequest,
   CreateAppInstanceResponse,
   CreateAppInstanceUserRequest,
   CreateAppInstanceUserResponse,
+  DeleteAppInstanceAdminRequest,
+  DeleteAppInstanceBotRequest,
+  DeleteAppInstanceRequest,
+  DeleteAppInstanceUserRequest,
+  DescribeAppInstanceAdminRequest,
+  DescribeAppInstanceAdminResponse,
+  DescribeAppInstanceBotRequest,
+  DescribeAppInstanceBotResponse,
+  DescribeAppInstanceRequest,
+  DescribeAppInstanceResponse,
   DescribeAppInstanceUserRequest,
   DescribeAppInstanceUserResponse,
+  ExpirationSettings,
+  GetAppInstanceRetentionSettingsRequest,
+  GetAppInstanceRetentionSettingsResponse,
+  ListAppInstanceAdminsRequest,
+  ListAppInstanceAdminsResponse,
+  ListAppInstanceBotsRequest,
+  ListAppInstanceBotsResponse,
+  ListAppInstancesRequest,
+  ListAppInstancesResponse,
+  ListAppInstanceUsersRequest,
+  ListAppInstanceUsersResponse,
+  PutAppInstanceRetentionSettingsRequest,
+  PutAppInstanceRetentionSettingsResponse,
+  PutAppInstanceUserExpirationSettingsRequest,
+  PutAppInstanceUserExpirationSettingsResponse,
+  UpdateAppInstanceBotRequest,
+  UpdateAppInstanceBotResponse,
+  UpdateAppInstanceRequest,
+  UpdateAppInstanceResponse,
+  UpdateAppInstanceUserRequest,
+  UpdateAppInstanceUserResponse,
 } from '@aws-sdk/client-chime-sdk-identity';
-import { conflict, notFound } from '../errors';
-import { AppInstanceUserRow } from '../store/rows';
+import { badRequest, conflict, notFound } from '../errors';
+import { AppInstanceBotRow, AppInstanceRow, AppInstanceUserRow } from '../store/rows';
 import { appInstanceArn, assertChimeArn, childArn } from './arns';
 import { Backend } from './backend';
 import { idempotent } from './idempotency';
-import { OperationTable } from './operation';
-import { assertClientRequestToken, assertLength, assertPattern, RESOURCE_NAME } from './validate';
-import { putTags } from './tags';
+import { identityOf } from './membership-store';
+import { OperationTable, Output } from './operation';
+import { assertClientRequestToken, assertEnum, assertLength, assertPattern, assertRange, pageSize, RESOURCE_NAME } from './validate';
+import { deleteTags, putTags } from './tags';
 
-/** Loads an AppInstance ARN or throws NotFound. */
-export function requireAppInstance(backend: Backend, arn: string): void {
+const DAY_MS = 86_400_000;
+/** The model's UserId. */
+const USER_ID = /^[A-Za-z0-9]([A-Za-z0-9\:\-\_\.\@]{0,62}[A-Za-z0-9])?$/;
+/** The model's UserName pattern `\S` (unanchored: at least one non-space character). */
+const USER_NAME = /\S/;
+const LEX_BOT_ALIAS_ARN = /^arn:aws:lex:[a-z]{2}-[a-z]+-\d{1}:\d{12}:bot-alias\/[A-Z0-9]{10}\/[A-Z0-9]{10}$/;
+const LEX_INTENT_NAME = /^([A-Za-z]_?)+$/;
+
+// ---------------------------------------------------------------- lookups
+
+/** Loads an AppInstance or throws NotFound. */
+export function requireAppInstance(backend: Backend, arn: string): AppInstanceRow {
   assertChimeArn('AppInstanceArn', arn);
-  if (!backend.db.prepare('SELECT 1 FROM app_instances WHERE arn = ?').get(arn)) throw notFound(`AppInstance ${arn} not found.`);
+  const row = backend.db.prepare('SELECT * FROM app_instances WHERE arn = ?').get(arn) as AppInstanceRow | undefined;
+  if (!row) throw notFound(`AppInstance ${arn} not found.`);
+  return row;
 }
 
-function createAppInstance(backend: Backend, input: CreateAppInstanceRequest): CreateAppInstanceResponse {
+function requireUser(backend: Backend, arn: string): AppInstanceUserRow {
+  assertChimeArn('AppInstanceUserArn', arn);
+  const row = backend.db.prepare('SELECT * FROM app_instance_users WHERE arn = ?').get(arn) as AppInstanceUserRow | undefined;
+  if (!row) throw notFound(`AppInstanceUser ${arn} not found.`);
+  return row;
+}
+
+function requireBot(backend: Backend, arn: string): AppInstanceBotRow {
+  assertChimeArn('AppInstanceBotArn', arn);
+  const row = backend.db.prepare('SELECT * FROM app_instance_bots WHERE arn = ?').get(arn) as AppInstanceBotRow | undefined;
+  if (!row) throw notFound(`AppInstanceBot ${arn} not found.`);
+  return row;
+}
+
+// ---------------------------------------------------------------- pagination
+
+interface ListInput {
+  MaxResults?: number;
+  NextToken?: string;
+}
+
+/**
+ * One page of a listing ordered by a unique text key. The NextToken holds the
+ * last key served (keyset), so rows created or deleted between pages cause
+ * neither gaps nor repeats. `fetch` returns up to `limit` rows with key > after.
+ */
+function keysetPage<R>(
+  backend: Backend,
+  scope: string,
+  input: ListInput,
+  keyOf: (row: R) => string,
+  fetch: (after: string, limit: number) => R[],
+): { rows: R[]; NextToken?: string } {
+  const size = pageSize(input.MaxResults);
+  assertLength('NextToken', input.NextToken, 0, 2048);
+  const after = input.NextToken ? backend.tokens.decode<string>(scope, input.NextToken) : '';
+  const rows = fetch(after, size + 1);
+  if (rows.length <= size) return { rows };
+  const page = rows.slice(0, size);
+  return { rows: page, NextToken: backend.tokens.encode(scope, keyOf(page[page.length - 1])) };
+}
+
+// ---------------------------------------------------------------- AppInstance
+
+function createAppInstance(backend: Backend, input: CreateAppInstanceRequest): Output<CreateAppInstanceResponse> {
   assertLength('Name', input.Name, 1, 256);
   assertPattern('Name', input.Name, RESOURCE_NAME);
   assertLength('Metadata', input.Metadata, 0, 1024);
@@ -43,39 +138,96 @@ function createAppInstance(backend: Backend, input: CreateAppInstanceRequest): C
   );
 }
 
-const USER_ID = /^[A-Za-z0-9]([A-Za-z0-9\:\-\_\.\@]{0,62}[A-Za-z0-9])?$/;
+function describeAppInstance(backend: Backend, input: DescribeAppInstanceRequest): Output<DescribeAppInstanceResponse> {
+  const row = requireAppInstance(backend, input.AppInstanceArn as string);
+  return {
+    AppInstance: {
+      AppInstanceArn: row.arn,
+      Name: row.name,
+      Metadata: row.metadata ?? undefined,
+      CreatedTimestamp: new Date(row.created_at),
+      LastUpdatedTimestamp: new Date(row.updated_at),
+    },
+  };
+}
 
-function createAppInstanceUser(backend: Backend, input: CreateAppInstanceUserRequest): CreateAppInstanceUserResponse {
+function listAppInstances(backend: Backend, input: ListAppInstancesRequest): Output<ListAppInstancesResponse> {
+  const page = keysetPage(backend, 'ListAppInstances', input, (r: AppInstanceRow) => r.arn, (after, limit) =>
+    backend.db.prepare('SELECT * FROM app_instances WHERE arn > ? ORDER BY arn LIMIT ?').all(after, limit) as AppInstanceRow[],
+  );
+  return {
+    AppInstances: page.rows.map((r) => ({ AppInstanceArn: r.arn, Name: r.name, Metadata: r.metadata ?? undefined })),
+    NextToken: page.NextToken,
+  };
+}
+
+function updateAppInstance(backend: Backend, input: UpdateAppInstanceRequest): Output<UpdateAppInstanceResponse> {
+  const arn = input.AppInstanceArn as string;
+  assertLength('Name', input.Name, 1, 256);
+  assertPattern('Name', input.Name, RESOURCE_NAME);
+  assertLength('Metadata', input.Metadata, 0, 1024);
+  requireAppInstance(backend, arn);
+  backend.db.prepare('UPDATE app_instances SET name = ?, metadata = ?, updated_at = ? WHERE arn = ?').run(input.Name, input.Metadata, backend.now(), arn);
+  return { AppInstanceArn: arn };
+}
+
+/** Deletes the AppInstance and, through the schema's cascades, its users, bots, admins and channels. */
+function deleteAppInstance(backend: Backend, input: DeleteAppInstanceRequest): void {
+  const arn = input.AppInstanceArn as string;
+  backend.transaction(() => {
+    requireAppInstance(backend, arn);
+    backend.db.prepare('DELETE FROM app_instances WHERE arn = ?').run(arn);
+    deleteTags(backend, arn, true);
+  });
+}
+
+// ---------------------------------------------------------------- AppInstanceUser
+
+/** Checks ExpirationSettings and returns the JSON to store and the deletion time it implies. */
+function expiration(settings: ExpirationSettings | undefined, createdAt: number): { json: string | null; expiresAt: number | null } {
+  if (!settings) return { json: null, expiresAt: null };
+  assertRange('ExpirationSettings.ExpirationDays', settings.ExpirationDays, 1, 5475);
+  assertEnum('ExpirationSettings.ExpirationCriterion', settings.ExpirationCriterion, ['CREATED_TIMESTAMP']);
+  const stored: ExpirationSettings = { ExpirationDays: settings.ExpirationDays, ExpirationCriterion: settings.ExpirationCriterion };
+  // CREATED_TIMESTAMP, the only criterion, counts from the user's creation.
+  return { json: JSON.stringify(stored), expiresAt: createdAt + (settings.ExpirationDays as number) * DAY_MS };
+}
+
+function assertUserName(name: string | undefined): void {
+  assertLength('Name', name, 1, 100);
+  assertPattern('Name', name, USER_NAME);
+}
+
+function createAppInstanceUser(backend: Backend, input: CreateAppInstanceUserRequest): Output<CreateAppInstanceUserResponse> {
   const instance = input.AppInstanceArn as string;
-  requireAppInstance(backend, instance);
   assertLength('AppInstanceUserId', input.AppInstanceUserId, 1, 64);
   assertPattern('AppInstanceUserId', input.AppInstanceUserId, USER_ID);
-  assertLength('Name', input.Name, 1, 100);
+  assertUserName(input.Name);
   assertLength('Metadata', input.Metadata, 0, 1024);
   assertClientRequestToken(input.ClientRequestToken);
-  return backend.transaction(() =>
-    idempotent(backend, `CreateAppInstanceUser|${instance}`, input.ClientRequestToken, input, () => {
+  return backend.transaction(() => {
+    requireAppInstance(backend, instance);
+    return idempotent(backend, `CreateAppInstanceUser|${instance}`, input.ClientRequestToken, input, () => {
       const arn = childArn(instance, 'user', input.AppInstanceUserId as string);
       if (backend.db.prepare('SELECT 1 FROM app_instance_users WHERE arn = ?').get(arn)) {
         throw conflict(`AppInstanceUser ${input.AppInstanceUserId} already exists.`);
       }
       const now = backend.now();
+      const expires = expiration(input.ExpirationSettings, now);
       backend.db
         .prepare(
-          'INSERT INTO app_instance_users (arn, app_instance_arn, user_id, name, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          `INSERT INTO app_instance_users (arn, app_instance_arn, user_id, name, metadata, expiration_json, expires_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(arn, instance, input.AppInstanceUserId, input.Name, input.Metadata ?? null, now, now);
+        .run(arn, instance, input.AppInstanceUserId, input.Name, input.Metadata ?? null, expires.json, expires.expiresAt, now, now);
       putTags(backend, arn, input.Tags);
       return { AppInstanceUserArn: arn };
-    }),
-  );
+    });
+  });
 }
 
-function describeAppInstanceUser(backend: Backend, input: DescribeAppInstanceUserRequest): DescribeAppInstanceUserResponse {
-  const arn = input.AppInstanceUserArn as string;
-  assertChimeArn('AppInstanceUserArn', arn);
-  const row = backend.db.prepare('SELECT * FROM app_instance_users WHERE arn = ?').get(arn) as AppInstanceUserRow | undefined;
-  if (!row) throw notFound(`AppInstanceUser ${arn} not found.`);
+function describeAppInstanceUser(backend: Backend, input: DescribeAppInstanceUserRequest): Output<DescribeAppInstanceUserResponse> {
+  const row = requireUser(backend, input.AppInstanceUserArn as string);
   return {
     AppInstanceUser: {
       AppInstanceUserArn: row.arn,
@@ -83,14 +235,275 @@ function describeAppInstanceUser(backend: Backend, input: DescribeAppInstanceUse
       Metadata: row.metadata ?? undefined,
       CreatedTimestamp: new Date(row.created_at),
       LastUpdatedTimestamp: new Date(row.updated_at),
-      ExpirationSettings: row.expiration_json ? JSON.parse(row.expiration_json) : undefined,
+      ExpirationSettings: row.expiration_json ? (JSON.parse(row.expiration_json) as ExpirationSettings) : undefined,
     },
   };
+}
+
+function listAppInstanceUsers(backend: Backend, input: ListAppInstanceUsersRequest): Output<ListAppInstanceUsersResponse> {
+  const instance = input.AppInstanceArn as string;
+  requireAppInstance(backend, instance);
+  const page = keysetPage(backend, `ListAppInstanceUsers|${instance}`, input, (r: AppInstanceUserRow) => r.arn, (after, limit) =>
+    backend.db
+      .prepare('SELECT * FROM app_instance_users WHERE app_instance_arn = ? AND arn > ? ORDER BY arn LIMIT ?')
+      .all(instance, after, limit) as AppInstanceUserRow[],
+  );
+  return {
+    AppInstanceArn: instance,
+    AppInstanceUsers: page.rows.map((r) => ({ AppInstanceUserArn: r.arn, Name: r.name, Metadata: r.metadata ?? undefined })),
+    NextToken: page.NextToken,
+  };
+}
+
+function updateAppInstanceUser(backend: Backend, input: UpdateAppInstanceUserRequest): Output<UpdateAppInstanceUserResponse> {
+  const arn = input.AppInstanceUserArn as string;
+  assertUserName(input.Name);
+  assertLength('Metadata', input.Metadata, 0, 1024);
+  requireUser(backend, arn);
+  backend.db.prepare('UPDATE app_instance_users SET name = ?, metadata = ?, updated_at = ? WHERE arn = ?').run(input.Name, input.Metadata, backend.now(), arn);
+  return { AppInstanceUserArn: arn };
+}
+
+/**
+ * Removes what refers to a deleted user or bot: its channel memberships and
+ * moderator seats, its AppInstanceAdmin row and its tags, as Chime does.
+ * Messages it sent stay in the channels' history. Call inside a transaction.
+ */
+function removeMemberReferences(backend: Backend, arn: string): void {
+  backend.db.prepare('DELETE FROM channel_memberships WHERE member_arn = ?').run(arn);
+  backend.db.prepare('DELETE FROM channel_moderators WHERE moderator_arn = ?').run(arn);
+  backend.db.prepare('DELETE FROM app_instance_admins WHERE admin_arn = ?').run(arn);
+  deleteTags(backend, arn);
+}
+
+function deleteAppInstanceUser(backend: Backend, input: DeleteAppInstanceUserRequest): void {
+  const arn = input.AppInstanceUserArn as string;
+  backend.transaction(() => {
+    requireUser(backend, arn);
+    backend.db.prepare('DELETE FROM app_instance_users WHERE arn = ?').run(arn);
+    removeMemberReferences(backend, arn);
+  });
+}
+
+function putAppInstanceUserExpirationSettings(
+  backend: Backend,
+  input: PutAppInstanceUserExpirationSettingsRequest,
+): Output<PutAppInstanceUserExpirationSettingsResponse> {
+  const arn = input.AppInstanceUserArn as string;
+  const user = requireUser(backend, arn);
+  // Omitting ExpirationSettings removes them, so the user no longer expires.
+  const expires = expiration(input.ExpirationSettings, user.created_at);
+  backend.db
+    .prepare('UPDATE app_instance_users SET expiration_json = ?, expires_at = ?, updated_at = ? WHERE arn = ?')
+    .run(expires.json, expires.expiresAt, backend.now(), arn);
+  return { AppInstanceUserArn: arn, ExpirationSettings: expires.json ? (JSON.parse(expires.json) as ExpirationSettings) : undefined };
+}
+
+// ---------------------------------------------------------------- AppInstanceAdmin
+
+function createAppInstanceAdmin(backend: Backend, input: CreateAppInstanceAdminRequest): Output<CreateAppInstanceAdminResponse> {
+  const instance = input.AppInstanceArn as string;
+  const adminArn = input.AppInstanceAdminArn as string;
+  assertChimeArn('AppInstanceAdminArn', adminArn);
+  return backend.transaction(() => {
+    requireAppInstance(backend, instance);
+    const owner = (backend.db.prepare('SELECT app_instance_arn FROM app_instance_users WHERE arn = ?').get(adminArn) ??
+      backend.db.prepare('SELECT app_instance_arn FROM app_instance_bots WHERE arn = ?').get(adminArn)) as { app_instance_arn: string } | undefined;
+    if (!owner) throw notFound(`AppInstanceAdminArn ${adminArn} is not an AppInstanceUser or AppInstanceBot.`);
+    if (owner.app_instance_arn !== instance) throw badRequest(`AppInstanceAdminArn ${adminArn} does not belong to AppInstance ${instance}.`);
+    // Promoting an existing admin again changes nothing and is not an error.
+    backend.db
+      .prepare('INSERT OR IGNORE INTO app_instance_admins (app_instance_arn, admin_arn, created_at) VALUES (?, ?, ?)')
+      .run(instance, adminArn, backend.now());
+    return { AppInstanceAdmin: identityOf(backend, adminArn), AppInstanceArn: instance };
+  });
+}
+
+function requireAdminRow(backend: Backend, instance: string, adminArn: string): { created_at: number } {
+  assertChimeArn('AppInstanceAdminArn', adminArn);
+  requireAppInstance(backend, instance);
+  const row = backend.db.prepare('SELECT created_at FROM app_instance_admins WHERE app_instance_arn = ? AND admin_arn = ?').get(instance, adminArn) as
+    | { created_at: number }
+    | undefined;
+  if (!row) throw notFound(`${adminArn} is not an AppInstanceAdmin of ${instance}.`);
+  return row;
+}
+
+function describeAppInstanceAdmin(backend: Backend, input: DescribeAppInstanceAdminRequest): Output<DescribeAppInstanceAdminResponse> {
+  const instance = input.AppInstanceArn as string;
+  const adminArn = input.AppInstanceAdminArn as string;
+  const row = requireAdminRow(backend, instance, adminArn);
+  return { AppInstanceAdmin: { Admin: identityOf(backend, adminArn), AppInstanceArn: instance, CreatedTimestamp: new Date(row.created_at) } };
+}
+
+function listAppInstanceAdmins(backend: Backend, input: ListAppInstanceAdminsRequest): Output<ListAppInstanceAdminsResponse> {
+  const instance = input.AppInstanceArn as string;
+  requireAppInstance(backend, instance);
+  const page = keysetPage(backend, `ListAppInstanceAdmins|${instance}`, input, (r: { admin_arn: string }) => r.admin_arn, (after, limit) =>
+    backend.db
+      .prepare('SELECT admin_arn FROM app_instance_admins WHERE app_instance_arn = ? AND admin_arn > ? ORDER BY admin_arn LIMIT ?')
+      .all(instance, after, limit) as { admin_arn: string }[],
+  );
+  return {
+    AppInstanceArn: instance,
+    AppInstanceAdmins: page.rows.map((r) => ({ Admin: identityOf(backend, r.admin_arn) })),
+    NextToken: page.NextToken,
+  };
+}
+
+function deleteAppInstanceAdmin(backend: Backend, input: DeleteAppInstanceAdminRequest): void {
+  const instance = input.AppInstanceArn as string;
+  const adminArn = input.AppInstanceAdminArn as string;
+  backend.transaction(() => {
+    requireAdminRow(backend, instance, adminArn);
+    backend.db.prepare('DELETE FROM app_instance_admins WHERE app_instance_arn = ? AND admin_arn = ?').run(instance, adminArn);
+  });
+}
+
+// ---------------------------------------------------------------- AppInstanceBot
+
+/** Checks a bot Configuration (the codec has already enforced its required members). */
+function assertConfiguration(configuration: Configuration | undefined): void {
+  const lex = configuration?.Lex;
+  if (!lex) throw badRequest('Missing required parameter Configuration.Lex.');
+  assertLength('Configuration.Lex.LexBotAliasArn', lex.LexBotAliasArn, 15, 2048);
+  assertPattern('Configuration.Lex.LexBotAliasArn', lex.LexBotAliasArn, LEX_BOT_ALIAS_ARN);
+  assertLength('Configuration.Lex.WelcomeIntent', lex.WelcomeIntent, 1, 100);
+  assertPattern('Configuration.Lex.WelcomeIntent', lex.WelcomeIntent, LEX_INTENT_NAME);
+  assertEnum('Configuration.Lex.RespondsTo', lex.RespondsTo, ['STANDARD_MESSAGES']);
+  assertEnum('Configuration.Lex.InvokedBy.StandardMessages', lex.InvokedBy?.StandardMessages, ['AUTO', 'ALL', 'MENTIONS', 'NONE']);
+  assertEnum('Configuration.Lex.InvokedBy.TargetedMessages', lex.InvokedBy?.TargetedMessages, ['ALL', 'NONE']);
+}
+
+function assertBotName(name: string | undefined): void {
+  assertLength('Name', name, 0, 256);
+  assertPattern('Name', name, RESOURCE_NAME);
+}
+
+function createAppInstanceBot(backend: Backend, input: CreateAppInstanceBotRequest): Output<CreateAppInstanceBotResponse> {
+  const instance = input.AppInstanceArn as string;
+  assertBotName(input.Name);
+  assertLength('Metadata', input.Metadata, 0, 1024);
+  assertClientRequestToken(input.ClientRequestToken);
+  assertConfiguration(input.Configuration);
+  return backend.transaction(() => {
+    requireAppInstance(backend, instance);
+    return idempotent(backend, `CreateAppInstanceBot|${instance}`, input.ClientRequestToken, input, () => {
+      const arn = childArn(instance, 'bot', backend.newId());
+      const now = backend.now();
+      backend.db
+        .prepare(
+          `INSERT INTO app_instance_bots (arn, app_instance_arn, name, metadata, configuration_json, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(arn, instance, input.Name ?? null, input.Metadata ?? null, JSON.stringify(input.Configuration), now, now);
+      putTags(backend, arn, input.Tags);
+      return { AppInstanceBotArn: arn };
+    });
+  });
+}
+
+function describeAppInstanceBot(backend: Backend, input: DescribeAppInstanceBotRequest): Output<DescribeAppInstanceBotResponse> {
+  const row = requireBot(backend, input.AppInstanceBotArn as string);
+  return {
+    AppInstanceBot: {
+      AppInstanceBotArn: row.arn,
+      Name: row.name ?? undefined,
+      Metadata: row.metadata ?? undefined,
+      Configuration: JSON.parse(row.configuration_json) as Configuration,
+      CreatedTimestamp: new Date(row.created_at),
+      LastUpdatedTimestamp: new Date(row.updated_at),
+    },
+  };
+}
+
+function listAppInstanceBots(backend: Backend, input: ListAppInstanceBotsRequest): Output<ListAppInstanceBotsResponse> {
+  const instance = input.AppInstanceArn as string;
+  requireAppInstance(backend, instance);
+  const page = keysetPage(backend, `ListAppInstanceBots|${instance}`, input, (r: AppInstanceBotRow) => r.arn, (after, limit) =>
+    backend.db
+      .prepare('SELECT * FROM app_instance_bots WHERE app_instance_arn = ? AND arn > ? ORDER BY arn LIMIT ?')
+      .all(instance, after, limit) as AppInstanceBotRow[],
+  );
+  return {
+    AppInstanceArn: instance,
+    AppInstanceBots: page.rows.map((r) => ({ AppInstanceBotArn: r.arn, Name: r.name ?? undefined, Metadata: r.metadata ?? undefined })),
+    NextToken: page.NextToken,
+  };
+}
+
+function updateAppInstanceBot(backend: Backend, input: UpdateAppInstanceBotRequest): Output<UpdateAppInstanceBotResponse> {
+  const arn = input.AppInstanceBotArn as string;
+  assertBotName(input.Name);
+  assertLength('Metadata', input.Metadata, 0, 1024);
+  // Configuration is optional here: when given it replaces the stored one whole.
+  if (input.Configuration !== undefined) assertConfiguration(input.Configuration);
+  const bot = requireBot(backend, arn);
+  const configuration = input.Configuration !== undefined ? JSON.stringify(input.Configuration) : bot.configuration_json;
+  backend.db
+    .prepare('UPDATE app_instance_bots SET name = ?, metadata = ?, configuration_json = ?, updated_at = ? WHERE arn = ?')
+    .run(input.Name, input.Metadata, configuration, backend.now(), arn);
+  return { AppInstanceBotArn: arn };
+}
+
+function deleteAppInstanceBot(backend: Backend, input: DeleteAppInstanceBotRequest): void {
+  const arn = input.AppInstanceBotArn as string;
+  backend.transaction(() => {
+    requireBot(backend, arn);
+    backend.db.prepare('DELETE FROM app_instance_bots WHERE arn = ?').run(arn);
+    removeMemberReferences(backend, arn);
+  });
+}
+
+// ---------------------------------------------------------------- retention
+
+function retentionSettings(days: number | null): AppInstanceRetentionSettings {
+  return days === null ? {} : { ChannelRetentionSettings: { RetentionDays: days } };
+}
+
+function putAppInstanceRetentionSettings(
+  backend: Backend,
+  input: PutAppInstanceRetentionSettingsRequest,
+): Output<PutAppInstanceRetentionSettingsResponse> {
+  const arn = input.AppInstanceArn as string;
+  const days = input.AppInstanceRetentionSettings?.ChannelRetentionSettings?.RetentionDays;
+  assertRange('AppInstanceRetentionSettings.ChannelRetentionSettings.RetentionDays', days, 1, 5475);
+  requireAppInstance(backend, arn);
+  // Settings without RetentionDays clear retention: messages are then kept forever, Chime's default.
+  backend.db.prepare('UPDATE app_instances SET retention_days = ? WHERE arn = ?').run(days ?? null, arn);
+  return { AppInstanceRetentionSettings: retentionSettings(days ?? null), InitiateDeletionTimestamp: new Date(backend.now()) };
+}
+
+function getAppInstanceRetentionSettings(
+  backend: Backend,
+  input: GetAppInstanceRetentionSettingsRequest,
+): Output<GetAppInstanceRetentionSettingsResponse> {
+  const row = requireAppInstance(backend, input.AppInstanceArn as string);
+  return { AppInstanceRetentionSettings: retentionSettings(row.retention_days) };
 }
 
 /** Identity operations, by AWS operation name. */
 export const identityOperations: OperationTable = {
   CreateAppInstance: createAppInstance,
+  DescribeAppInstance: describeAppInstance,
+  ListAppInstances: listAppInstances,
+  UpdateAppInstance: updateAppInstance,
+  DeleteAppInstance: deleteAppInstance,
   CreateAppInstanceUser: createAppInstanceUser,
   DescribeAppInstanceUser: describeAppInstanceUser,
+  ListAppInstanceUsers: listAppInstanceUsers,
+  UpdateAppInstanceUser: updateAppInstanceUser,
+  DeleteAppInstanceUser: deleteAppInstanceUser,
+  PutAppInstanceUserExpirationSettings: putAppInstanceUserExpirationSettings,
+  CreateAppInstanceAdmin: createAppInstanceAdmin,
+  DescribeAppInstanceAdmin: describeAppInstanceAdmin,
+  ListAppInstanceAdmins: listAppInstanceAdmins,
+  DeleteAppInstanceAdmin: deleteAppInstanceAdmin,
+  CreateAppInstanceBot: createAppInstanceBot,
+  DescribeAppInstanceBot: describeAppInstanceBot,
+  ListAppInstanceBots: listAppInstanceBots,
+  UpdateAppInstanceBot: updateAppInstanceBot,
+  DeleteAppInstanceBot: deleteAppInstanceBot,
+  PutAppInstanceRetentionSettings: putAppInstanceRetentionSettings,
+  GetAppInstanceRetentionSettings: getAppInstanceRetentionSettings,
 };

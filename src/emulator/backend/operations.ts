@@ -10,6 +10,7 @@ import { moderatorOperations } from './moderators';
 import { banOperations } from './bans';
 import { messageOperations } from './messages';
 import { sessionEndpointOperations } from './session-endpoint';
+import { tagOperations } from './tags';
 
 const tables: OperationTable[] = [
   identityOperations,
@@ -19,6 +20,7 @@ const tables: OperationTable[] = [
   banOperations,
   messageOperations,
   sessionEndpointOperations,
+  tagOperations,
 ];
 
 /** Looks up the implementation of an operation, if the local service has one. */

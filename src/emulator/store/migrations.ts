@@ -64,12 +64,12 @@ export const MIGRATIONS: readonly string[] = [
     last_message_at INTEGER,
     expiration_criterion TEXT,
     expiration_days INTEGER,
-    expires_at INTEGER,
     elastic_json TEXT,
     channel_flow_arn TEXT
   );
   CREATE INDEX channels_by_instance ON channels(app_instance_arn, privacy, name, arn);
-  CREATE INDEX channels_by_expiry ON channels(expires_at) WHERE expires_at IS NOT NULL;
+  -- The expiration sweep scans only channels that can expire.
+  CREATE INDEX channels_expiring ON channels(expiration_days) WHERE expiration_days IS NOT NULL;
 
   CREATE TABLE channel_memberships (
     channel_arn TEXT NOT NULL REFERENCES channels(arn) ON DELETE CASCADE,

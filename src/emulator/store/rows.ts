@@ -44,7 +44,6 @@ export interface ChannelRow {
   last_message_at: number | null;
   expiration_criterion: string | null;
   expiration_days: number | null;
-  expires_at: number | null;
   elastic_json: string | null;
   channel_flow_arn: string | null;
 }

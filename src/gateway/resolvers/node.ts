@@ -1,0 +1,56 @@
+/**
+ * The `Node` and `Identity` interfaces: which object type a model is, and
+ * how a global id becomes a loaded object (the describe call of its type).
+ */
+import { GatewayContext, requireViewer } from '../context';
+import { nodeIdOf } from '../input-limits';
+import { IdentityResolvers, NodeResolvers } from '../generated/resolvers-types';
+import { describeIdentity } from './identity';
+import { channelModel, identityModel, NodeModel } from './models';
+import { banOf } from './channel-ban';
+import { membershipOf } from './channel-membership';
+import { moderatorOf } from './channel-moderator';
+import { primeChannel } from '../loaders';
+
+/** Loads the object a global id names, checking that it exists and the viewer may see it. */
+export async function loadNode(context: GatewayContext, id: string, field: string): Promise<NodeModel> {
+  const { type, keys } = nodeIdOf(field, id);
+  requireViewer(context);
+  const { loaders } = context;
+  const [arn, second] = keys;
+  switch (type) {
+    case 'AppInstance':
+      await loaders.appInstance.load(arn);
+      return { kind: 'AppInstance', arn };
+    case 'AppInstanceUser':
+    case 'AppInstanceBot': {
+      const model = { ...identityModel(arn), kind: type };
+      return { ...model, name: (await describeIdentity(context, model)).Name };
+    }
+    case 'Channel': {
+      const channel = await loaders.channel.load(arn);
+      primeChannel(loaders, channel);
+      return channelModel(arn, { channel });
+    }
+    case 'ChannelMembership':
+      return membershipOf(await loaders.membership.load({ channelArn: arn, memberArn: second }), arn, second);
+    case 'ChannelModerator':
+      return moderatorOf(await loaders.moderator.load({ channelArn: arn, memberArn: second }), arn, second);
+    case 'ChannelBan':
+      return banOf(await loaders.ban.load({ channelArn: arn, memberArn: second }), arn, second);
+    case 'ChannelMessage': {
+      const message = await loaders.message.load({ channelArn: arn, messageId: second });
+      return { kind: 'ChannelMessage', channelArn: arn, messageId: second, message };
+    }
+  }
+}
+
+/** `Node`: the object type is the model's kind. */
+export const Node: NodeResolvers<GatewayContext> = {
+  __resolveType: (model) => model.kind,
+};
+
+/** `Identity`: user or bot, by the model's kind (taken from the ARN). */
+export const Identity: IdentityResolvers<GatewayContext> = {
+  __resolveType: (model) => model.kind,
+};

@@ -1,0 +1,131 @@
+/**
+ * The one way the gateway calls Chime. Every SDK call of a request goes
+ * through `Upstream.call`, which refuses to run without a signed-in viewer,
+ * sets the `x-amz-chime-bearer` from that viewer alone, bounds how many calls
+ * run at once, counts calls by operation (for `extensions.chime`) and turns
+ * SDK exceptions into GraphQL errors with codes and Chime's request id.
+ */
+import {
+  $Command as MessagingCommandBase,
+  ChimeSDKMessagingClientResolvedConfig,
+  ServiceInputTypes as MessagingInput,
+  ServiceOutputTypes as MessagingOutput,
+} from '@aws-sdk/client-chime-sdk-messaging';
+import {
+  $Command as IdentityCommandBase,
+  ChimeSDKIdentityClientResolvedConfig,
+  ServiceInputTypes as IdentityInput,
+  ServiceOutputTypes as IdentityOutput,
+} from '@aws-sdk/client-chime-sdk-identity';
+import type { Logger } from 'pino';
+import { ChimeClients } from './chime-clients';
+import { fromUpstreamError, unauthenticated } from './errors';
+import { Viewer } from './viewer';
+
+/** A Chime SDK Messaging command class, e.g. `DescribeChannelCommand`. */
+export type MessagingCommand<I extends MessagingInput, O extends MessagingOutput> = new (
+  input: I,
+) => MessagingCommandBase<I, O, ChimeSDKMessagingClientResolvedConfig, MessagingInput, MessagingOutput>;
+
+/** A Chime SDK Identity command class, e.g. `DescribeAppInstanceUserCommand`. */
+export type IdentityCommand<I extends IdentityInput, O extends IdentityOutput> = new (
+  input: I,
+) => IdentityCommandBase<I, O, ChimeSDKIdentityClientResolvedConfig, IdentityInput, IdentityOutput>;
+
+/** A messaging input without the bearer, which only `Upstream` sets. */
+export type WithoutBearer<I> = Omit<I, 'ChimeBearer'>;
+
+/** Upstream calls made so far by one request (`extensions.chime`). */
+export interface UpstreamCalls {
+  /** All calls, failed ones included. */
+  calls: number;
+  /** Calls by AWS operation name. */
+  byOperation: Record<string, number>;
+}
+
+/** Default bound on one request's concurrent Chime calls. */
+export const DEFAULT_MAX_CONCURRENT_CALLS = 16;
+
+/** A counting semaphore: at most `limit` holders at once, the rest queue in order. */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`maxConcurrentCalls must be a positive integer, got ${limit}.`);
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/** Chime as seen by one request: its viewer, its call budget, its counters. */
+export class Upstream {
+  private readonly semaphore: Semaphore;
+  private readonly counts: UpstreamCalls = { calls: 0, byOperation: {} };
+
+  constructor(
+    private readonly clients: ChimeClients,
+    /** The verified viewer of the request; the only source of the bearer. */
+    readonly viewer: Viewer | null,
+    private readonly logger: Logger,
+    maxConcurrentCalls: number = DEFAULT_MAX_CONCURRENT_CALLS,
+  ) {
+    this.semaphore = new Semaphore(maxConcurrentCalls);
+  }
+
+  /** A snapshot of the calls made so far. */
+  get calls(): UpstreamCalls {
+    return { calls: this.counts.calls, byOperation: { ...this.counts.byOperation } };
+  }
+
+  /** Calls a Chime SDK Messaging operation as the viewer (the bearer is the viewer's ARN). */
+  messaging<I extends MessagingInput, O extends MessagingOutput>(Command: MessagingCommand<I, O>, input: WithoutBearer<I>): Promise<O> {
+    return this.call(operationOf(Command), (viewer) =>
+      this.clients.messaging.send(new Command({ ...input, ChimeBearer: viewer.userArn } as unknown as I)),
+    );
+  }
+
+  /**
+   * Calls a Chime SDK Identity operation. These carry no bearer (the
+   * gateway's AWS credentials authorize them), so resolvers only use them
+   * for reads inside the viewer's own AppInstance.
+   */
+  identity<I extends IdentityInput, O extends IdentityOutput>(Command: IdentityCommand<I, O>, input: I): Promise<O> {
+    return this.call(operationOf(Command), () => this.clients.identity.send(new Command(input)));
+  }
+
+  /** The one path of every call: viewer check, bound, count, error mapping. */
+  private async call<O>(operation: string, send: (viewer: Viewer) => Promise<O>): Promise<O> {
+    const viewer = this.viewer;
+    // No viewer, no call: the request is answered without touching Chime.
+    if (!viewer) throw unauthenticated();
+    return this.semaphore.run(async () => {
+      this.counts.calls++;
+      this.counts.byOperation[operation] = (this.counts.byOperation[operation] ?? 0) + 1;
+      const started = performance.now();
+      try {
+        return await send(viewer);
+      } catch (error) {
+        const mapped = fromUpstreamError(error, operation);
+        this.logger.debug({ operation, code: mapped.extensions.code, requestId: mapped.extensions.requestId }, 'chime call failed');
+        throw mapped;
+      } finally {
+        this.logger.trace({ operation, ms: Math.round(performance.now() - started) }, 'chime call');
+      }
+    });
+  }
+}
+
+/** `DescribeChannelCommand` -> `DescribeChannel`. */
+function operationOf(Command: { name: string }): string {
+  return Command.name.replace(/Command$/, '');
+}
