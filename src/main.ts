@@ -69,7 +69,7 @@ async function banner(gateway: RunningGateway, local: LocalChime | undefined, st
       lines.push(`  ${user.padEnd(6)} ${token}`);
     }
   }
-  if (devSecret) lines.push('', 'More tokens: npm run token -- --user <user ARN or id> [--ttl 1h]');
+  if (devSecret) lines.push('', `${demo ? 'More tokens' : 'Tokens'}: npm run token -- --user <user ARN or id> [--ttl 1h]`);
   return `${lines.join('\n')}\n\n`;
 }
 

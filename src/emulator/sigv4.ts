@@ -41,9 +41,9 @@ const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const SIGNATURE = /^[0-9a-f]{64}$/;
 const SIGNED_HEADERS = /^[a-z0-9-]+(;[a-z0-9-]+)*$/;
 
-const forbidden = (type: string, message: string) => new ChimeError(type, 403, 'Forbidden', message);
+const refused = (type: string, message: string) => new ChimeError(type, 403, 'Forbidden', message);
 const mismatch = () =>
-  forbidden(
+  refused(
     'InvalidSignatureException',
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
   );
@@ -66,15 +66,15 @@ interface SignatureClaim {
  */
 export async function checkRequestSignature(req: http.IncomingMessage, body: string, options: SignatureCheckOptions): Promise<void> {
   const header = req.headers.authorization;
-  if (!header) throw forbidden('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  if (!header) throw refused('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const auth = AUTH.exec(header);
-  if (!auth) throw forbidden('IncompleteSignatureException', 'Authorization header is not a valid AWS4-HMAC-SHA256 signature.');
+  if (!auth) throw refused('IncompleteSignatureException', 'Authorization header is not a valid AWS4-HMAC-SHA256 signature.');
   if (!options.credentials) return;
 
   const amzDate = single(req.headers['x-amz-date']);
   if (!amzDate || !AMZ_DATE.test(amzDate)) {
     // The SDKs always sign X-Amz-Date; a request dated only by `Date` is not supported here.
-    throw forbidden('IncompleteSignatureException', "Authorization header requires existence of a valid 'X-Amz-Date' header.");
+    throw refused('IncompleteSignatureException', "Authorization header requires existence of a valid 'X-Amz-Date' header.");
   }
   const claim: SignatureClaim = {
     accessKeyId: auth[1],
@@ -92,12 +92,17 @@ export async function checkRequestSignature(req: http.IncomingMessage, body: str
   const contentHash = single(req.headers['x-amz-content-sha256']);
   if (contentHash !== undefined && contentHash !== sha256Hex(body)) {
     // Without this check a signed hash header would let the body be swapped.
-    throw forbidden('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    throw refused('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
   const { path, query } = splitUrl(req.url);
   const signed = await signer(claim, secret).sign(
     new HttpRequest({ method: req.method ?? 'GET', path, query, headers: signedHeaderValues(req, claim.signedHeaders), body }),
-    { signingDate: new Date(parseAmzDate(amzDate)), signingRegion: claim.scopeRegion, signingService: claim.scopeService, signableHeaders: new Set(claim.signedHeaders) },
+    {
+      signingDate: new Date(parseAmzDate(amzDate)),
+      signingRegion: claim.scopeRegion,
+      signingService: claim.scopeService,
+      signableHeaders: new Set(claim.signedHeaders),
+    },
   );
   const expected = /Signature=([0-9a-f]{64})$/.exec(String(signed.headers.authorization))?.[1] ?? '';
   if (!sameHex(expected, claim.signature)) throw mismatch();
@@ -113,32 +118,31 @@ export async function checkPresignedUrl(req: http.IncomingMessage, options: Sign
   const param = (name: string): string => {
     const value = query[name];
     if (typeof value !== 'string' || value === '') {
-      throw forbidden('IncompleteSignatureException', `The presigned URL must carry exactly one ${name} query parameter.`);
+      throw refused('IncompleteSignatureException', `The presigned URL must carry exactly one ${name} query parameter.`);
     }
     return value;
   };
-  if (param('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') {
-    throw forbidden('IncompleteSignatureException', `X-Amz-Algorithm must be AWS4-HMAC-SHA256, not '${param('X-Amz-Algorithm')}'.`);
-  }
+  const algorithm = param('X-Amz-Algorithm');
+  if (algorithm !== 'AWS4-HMAC-SHA256') throw refused('IncompleteSignatureException', `X-Amz-Algorithm must be AWS4-HMAC-SHA256, not '${algorithm}'.`);
   const credential = CREDENTIAL.exec(param('X-Amz-Credential'));
-  if (!credential) throw forbidden('IncompleteSignatureException', 'X-Amz-Credential must be <AccessKeyId>/<yyyymmdd>/<region>/<service>/aws4_request.');
+  if (!credential) throw refused('IncompleteSignatureException', 'X-Amz-Credential must be <AccessKeyId>/<yyyymmdd>/<region>/<service>/aws4_request.');
   const amzDate = param('X-Amz-Date');
-  if (!AMZ_DATE.test(amzDate)) throw forbidden('IncompleteSignatureException', `X-Amz-Date must be yyyymmddThhmmssZ, not '${amzDate}'.`);
+  if (!AMZ_DATE.test(amzDate)) throw refused('IncompleteSignatureException', `X-Amz-Date must be yyyymmddThhmmssZ, not '${amzDate}'.`);
   const expires = param('X-Amz-Expires');
   if (!/^[1-9]\d{0,6}$/.test(expires) || Number(expires) > MAX_EXPIRES_SECONDS) {
-    throw forbidden('IncompleteSignatureException', `X-Amz-Expires must be 1..${MAX_EXPIRES_SECONDS} seconds, not '${expires}'.`);
+    throw refused('IncompleteSignatureException', `X-Amz-Expires must be 1..${MAX_EXPIRES_SECONDS} seconds, not '${expires}'.`);
   }
   const signedHeaders = param('X-Amz-SignedHeaders');
   if (!SIGNED_HEADERS.test(signedHeaders) || !signedHeaders.split(';').includes('host')) {
-    throw forbidden('IncompleteSignatureException', `X-Amz-SignedHeaders must list host, not '${signedHeaders}'.`);
+    throw refused('IncompleteSignatureException', `X-Amz-SignedHeaders must list host, not '${signedHeaders}'.`);
   }
   const signature = param('X-Amz-Signature');
-  if (!SIGNATURE.test(signature)) throw forbidden('IncompleteSignatureException', 'X-Amz-Signature must be 64 lowercase hex digits.');
+  if (!SIGNATURE.test(signature)) throw refused('IncompleteSignatureException', 'X-Amz-Signature must be 64 lowercase hex digits.');
 
   const now = (options.now ?? Date.now)();
   const signedAt = parseAmzDate(amzDate);
   if (signedAt - now > MAX_SKEW_MS) throw skewError(amzDate, options);
-  if (now > signedAt + Number(expires) * 1000) throw forbidden('AccessDeniedException', 'Request has expired.');
+  if (now > signedAt + Number(expires) * 1000) throw refused('AccessDeniedException', 'Request has expired.');
   if (!options.credentials) return;
 
   const claim: SignatureClaim = {
@@ -169,21 +173,21 @@ export async function checkPresignedUrl(req: http.IncomingMessage, options: Sign
 /** Strict-mode checks of the credential scope; returns the secret of the access key. */
 function checkClaim(claim: SignatureClaim, options: SignatureCheckOptions, where: 'header' | 'query'): string {
   const secret = Object.prototype.hasOwnProperty.call(options.credentials, claim.accessKeyId) ? options.credentials![claim.accessKeyId] : undefined;
-  if (secret === undefined) throw forbidden('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  if (secret === undefined) throw refused('UnrecognizedClientException', 'The security token included in the request is invalid.');
   if (claim.scopeDate !== claim.amzDate.slice(0, 8)) {
-    throw forbidden(
+    throw refused(
       'InvalidSignatureException',
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${claim.scopeDate}' != '${claim.amzDate.slice(0, 8)}', from '${claim.amzDate}'.`,
     );
   }
   if (claim.scopeRegion !== options.region) {
-    throw forbidden('InvalidSignatureException', `Credential should be scoped to a valid region, not '${claim.scopeRegion}'. Expected '${options.region}'.`);
+    throw refused('InvalidSignatureException', `Credential should be scoped to a valid region, not '${claim.scopeRegion}'. Expected '${options.region}'.`);
   }
   if (claim.scopeService !== SERVICE) {
-    throw forbidden('InvalidSignatureException', `Credential should be scoped to correct service: '${SERVICE}'.`);
+    throw refused('InvalidSignatureException', `Credential should be scoped to correct service: '${SERVICE}'.`);
   }
   if (where === 'header' && !claim.signedHeaders.includes('host')) {
-    throw forbidden('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+    throw refused('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
   }
   return secret;
 }
@@ -236,7 +240,7 @@ function decode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    throw forbidden('IncompleteSignatureException', 'The request URL has malformed percent-encoding.');
+    throw refused('IncompleteSignatureException', 'The request URL has malformed percent-encoding.');
   }
 }
 
@@ -257,11 +261,11 @@ function formatAmzDate(ms: number): string {
 function skewError(amzDate: string, options: SignatureCheckOptions): ChimeError {
   const now = (options.now ?? Date.now)();
   return parseAmzDate(amzDate) < now
-    ? forbidden(
+    ? refused(
         'InvalidSignatureException',
         `Signature expired: ${amzDate} is now earlier than ${formatAmzDate(now - MAX_SKEW_MS)} (${formatAmzDate(now)} - 5 min.)`,
       )
-    : forbidden(
+    : refused(
         'InvalidSignatureException',
         `Signature not yet current: ${amzDate} is still later than ${formatAmzDate(now + MAX_SKEW_MS)} (${formatAmzDate(now)} + 5 min.)`,
       );

@@ -63,7 +63,7 @@ export interface GatewayConfig {
   port: number;
   /** NODE_ENV=production: no stack traces, no schema suggestions, no Sandbox. */
   production: boolean;
-  /** GATEWAY_DEBUG=1: responses carry `extensions.chime` upstream call counts. */
+  /** GATEWAY_DEBUG=1: responses carry `extensions.chime` upstream call counts and (outside production) error stack traces. */
   debug: boolean;
   /** Largest accepted request body in bytes (GATEWAY_MAX_BODY_BYTES). */
   maxBodyBytes: number;

@@ -4,8 +4,10 @@
  * Chime pages lists with opaque NextTokens of at most 50 items. The gateway
  * always asks for full pages (MaxResults 50), so an edge's place is stable:
  * its cursor holds the NextToken that produced its page, its offset in that
- * page and its own key. `after` refetches that page and continues after the
- * key (or, if the item is gone, at its old offset). Edges a mutation returns
+ * page, its own key and the key of the item after it (or, for the last edge
+ * of a page, the next page's NextToken). `after` refetches that page and
+ * continues after the key; if that item is gone, at the next item; if both
+ * are gone, at the old offset. Edges a mutation returns
  * have no page yet; their cursors hold the key alone, and continuing after
  * one scans the list from the start for it.
  *
@@ -68,6 +70,10 @@ interface ListCursor {
   o?: number;
   /** The item's key (an ARN). */
   k: string;
+  /** Key of the next item in the same page, if any. */
+  n?: string;
+  /** For the last edge of a page: the NextToken of the page after it, so continuing costs one call. */
+  x?: string;
 }
 
 /** Encodes a cursor object as opaque base64url. */
@@ -138,11 +144,14 @@ export async function listConnection<T>(args: ListArgs, scope: string, keyOf: (i
     } else {
       if (cursor.t !== null && typeof cursor.t !== 'string') throw badInput('after', 'after is not a valid cursor.');
       if (!Number.isInteger(cursor.o) || (cursor.o as number) < 0) throw badInput('after', 'after is not a valid cursor.');
-      token = cursor.t;
-      page = await fetchPage(token ?? undefined);
-      const at = page.items.findIndex((item) => keyOf(item) === cursor.k);
-      // The item is gone: whatever followed it has moved up into its place.
-      start = at >= 0 ? at + 1 : Math.min(cursor.o as number, page.items.length);
+      if (typeof cursor.x === 'string') {
+        token = cursor.x;
+        page = await fetchPage(token);
+      } else {
+        token = cursor.t;
+        page = await fetchPage(token ?? undefined);
+        start = resumeIndex(page.items.map(keyOf), cursor as ListCursor);
+      }
     }
   } else {
     page = await fetchPage(undefined);
@@ -157,7 +166,9 @@ export async function listConnection<T>(args: ListArgs, scope: string, keyOf: (i
         break;
       }
       const item = page.items[i];
-      edges.push({ cursor: encodeCursor({ l: tag, t: token, o: i, k: keyOf(item) } satisfies ListCursor), node: item });
+      const next = page.items[i + 1];
+      const cursor: ListCursor = { l: tag, t: token, o: i, k: keyOf(item), n: next && keyOf(next), x: next ? undefined : page.nextToken };
+      edges.push({ cursor: encodeCursor(cursor), node: item });
     }
     if (hasNextPage || !page.nextToken) break;
     if (edges.length === first) {
@@ -170,6 +181,16 @@ export async function listConnection<T>(args: ListArgs, scope: string, keyOf: (i
     start = 0;
   }
   return { edges, pageInfo: pageInfoOf(edges, hasNextPage, Boolean(args.after)) };
+}
+
+/** Where to continue in the refetched page of a cursor: after its item, else at the item that followed it, else at its old offset. */
+function resumeIndex(keys: string[], cursor: ListCursor): number {
+  const at = keys.indexOf(cursor.k);
+  if (at >= 0) return at + 1;
+  const next = cursor.n === undefined ? -1 : keys.indexOf(cursor.n);
+  if (next >= 0) return next;
+  // Both gone: whatever followed has moved up into the item's place.
+  return Math.min(cursor.o ?? 0, keys.length);
 }
 
 /** Finds a key-only cursor's item by walking the list from the start. */
@@ -313,7 +334,8 @@ export async function messageConnection<T extends DatedMessage>(args: MessageArg
       taken.push(item);
     }
     if (!page.nextToken) break;
-    if (pages === MAX_MESSAGE_PAGES) {
+    // Chime only issues a NextToken when more may follow: no call just to confirm it.
+    if (pages === MAX_MESSAGE_PAGES || taken.length === count) {
       more = true;
       break;
     }

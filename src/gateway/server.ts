@@ -6,6 +6,7 @@
  * server is where the graphql-ws endpoint attaches (upgrade on `/graphql`).
  */
 import http from 'node:http';
+import { GraphQLSchema } from 'graphql';
 import { AddressInfo } from 'node:net';
 import { ApolloServer, ApolloServerPlugin, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -22,6 +23,7 @@ import { formatGatewayError } from './errors';
 import { createTokenVerifier, TokenVerifier } from './auth/verifier';
 import { viewerFromAuthorization } from './auth/bearer';
 import { AuthError, authGraphQLError } from './auth/errors';
+import { Viewer } from './viewer';
 
 /** What `startGateway` needs. */
 export interface GatewayOptions {
@@ -36,6 +38,29 @@ export interface GatewayOptions {
    * ListAppInstances with one result).
    */
   readiness?: () => Promise<void>;
+  /** Endpoints that share the HTTP server, such as graphql-ws on `/graphql` upgrades. */
+  transports?: GatewayTransport[];
+}
+
+/** What a transport attaches to: the gateway's server, schema and identity. */
+export interface TransportTarget {
+  httpServer: http.Server;
+  /** The executable schema the HTTP endpoint serves. */
+  schema: GraphQLSchema;
+  /** Verifies tokens exactly as the HTTP endpoint does (see auth/bearer.ts `verifyConnectionParams`). */
+  verifier: TokenVerifier;
+  /** Builds a resolver context, as for an HTTP request. */
+  createContext(request: { viewer: Viewer | null; requestId: string; logger: Logger }): GatewayContext;
+  config: GatewayConfig;
+  logger: Logger;
+}
+
+/**
+ * An endpoint besides HTTP requests on the same server. `attach` runs before
+ * the server listens; the returned `close` runs when the gateway drains.
+ */
+export interface GatewayTransport {
+  attach(target: TransportTarget): { close(): Promise<void> };
 }
 
 /** A listening gateway. */
@@ -63,11 +88,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const httpServer = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000 });
   const ready = cachedReadiness(options.readiness ?? defaultReadiness(clients, config.appInstanceArn), config.readinessCacheMs);
 
+  const schema = createSchema();
+  const contextOptions = { clients, debug: config.debug };
+  const createContext: TransportTarget['createContext'] = (request) => createRequestContext(contextOptions, request);
+  const attached = (options.transports ?? []).map((transport) => transport.attach({ httpServer, schema, verifier, createContext, config, logger }));
+
   const apollo = new ApolloServer<GatewayContext>({
-    schema: createSchema(),
+    schema,
     csrfPrevention: true,
     introspection: !config.production,
-    includeStacktraceInErrorResponses: !config.production,
+    // Traces only on request: they bury the message a frontend developer needs; the logs keep them.
+    includeStacktraceInErrorResponses: config.debug && !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     formatError: formatGatewayError(config.production),
     // main.ts owns the signals, so shutdown happens once and in order.
@@ -79,11 +110,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       ...(config.debug ? [chimeCallsPlugin()] : []),
       errorLoggingPlugin(),
+      transportsPlugin(attached),
     ],
   });
   await apollo.start();
 
-  const contextOptions = { clients, debug: config.debug };
   httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(req.headers['x-request-id']);
@@ -161,7 +192,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           throw authGraphQLError(err);
         }
         const requestLog = viewer ? log.child({ subject: viewer.subject }) : log;
-        return createRequestContext(contextOptions, { viewer, requestId, logger: requestLog });
+        return createContext({ viewer, requestId, logger: requestLog });
       },
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -175,7 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
 
   function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
-    // The rest of the body is not read, so the connection cannot be reused.
+    // The rest of the body is discarded so the client can read the 413; the connection is not reused.
     res.setHeader('connection', 'close');
     sendJson(res, 413, graphQLErrorBody(`The request body is larger than ${config.maxBodyBytes} bytes.`, 'PAYLOAD_TOO_LARGE'));
     req.resume();
@@ -245,6 +276,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { name: 'TimeoutError' })), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Closes the transports while the HTTP server drains (Apollo runs drain hooks in parallel), so open websockets never hold the drain open. */
+function transportsPlugin(attached: Array<{ close(): Promise<void> }>): ApolloServerPlugin<GatewayContext> {
+  return {
+    async serverWillStart() {
+      return {
+        async drainServer() {
+          await Promise.all(attached.map((transport) => transport.close()));
+        },
+      };
+    },
+  };
 }
 
 /** Logs errors that are the gateway's fault with their stack; client errors only at debug. */

@@ -11,7 +11,7 @@ import {
   UpdateChannelReadMarkerCommand,
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { CreateAppInstanceUserCommand } from '@aws-sdk/client-chime-sdk-identity';
-import { SessionHub } from '../../src/emulator/session/hub';
+import { SessionHub, SessionHubOptions } from '../../src/emulator/session/hub';
 import { createWorld, startTestChime, TEST_CREDENTIALS, TestChime, TestWorld } from '../support/local-chime';
 import { presignConnectUrl, SessionClient, SessionFrame } from '../support/session-client';
 
@@ -241,17 +241,29 @@ describe('messaging session /connect', () => {
     slow.socket.pause();
     // Megabytes of events are a fault no sequence of 4 KB SDK sends causes quickly, so they are published on the bus directly.
     const payload = { ChannelArn: 'arn:aws:chime:us-east-1:123456789012:app-instance/x/channel/y', Content: 'x'.repeat(64 * 1024) };
+    const publish = () =>
+      t.chime.backend.events.publish({
+        eventType: 'CREATE_CHANNEL_MESSAGE',
+        messageType: 'STANDARD',
+        persistence: 'NON_PERSISTENT',
+        channelArn: payload.ChannelArn,
+        payload,
+        recipients: [world.users.alice],
+      });
     let published = 0;
     while (t.chime.sessions.size === 2 && published < 2000) {
-      t.chime.backend.events.publish({ eventType: 'CREATE_CHANNEL_MESSAGE', messageType: 'STANDARD', persistence: 'NON_PERSISTENT', channelArn: payload.ChannelArn, payload, recipients: [world.users.alice] });
+      publish();
       published += 1;
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(t.chime.sessions.size).toBe(1);
-    await fast.waitForCount((f) => f.eventType === 'CREATE_CHANNEL_MESSAGE', published, 10_000);
+    const atOverflow = published;
+    for (let i = 0; i < 5; i++) publish();
+    await fast.waitForCount((f) => f.eventType === 'CREATE_CHANNEL_MESSAGE', atOverflow + 5, 10_000);
     slow.socket.resume();
     expect(await slow.closed).toMatchObject({ code: 1011 });
-    expect(slow.frames.length).toBeLessThan(published + 1);
+    // Everything queued before the overflow drains, then the close: nothing published afterwards.
+    expect(slow.frames.length).toBe(1 + atOverflow);
   });
 });
 
@@ -285,32 +297,43 @@ describe('messaging session lifecycle', () => {
   });
 
   test('a peer that stops answering pings is dropped; one that answers stays', async () => {
-    const hub = new SessionHub(t.chime.backend, { pingIntervalMs: 40 });
-    const server = http.createServer((_req, res) => res.writeHead(404).end());
-    hub.attach(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const side = await startSideHub({ pingIntervalMs: 40 });
     try {
-      const open = async () => {
-        const client = await SessionClient.open(await presignConnectUrl(host, { userArn: world.users.alice }));
-        await client.waitFor('SESSION_ESTABLISHED');
-        return client;
-      };
-      const dead = await open();
-      const live = await open();
+      const dead = await side.established(world.users.alice);
+      const live = await side.established(world.users.alice);
       dead.socket.pause();
       const deadline = Date.now() + 3000;
-      while (hub.size === 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(hub.size).toBe(1);
+      while (side.hub.size === 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(side.hub.size).toBe(1);
       dead.socket.resume();
       expect((await dead.closed).code).toBe(1006);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(hub.size).toBe(1);
+      expect(side.hub.size).toBe(1);
       expect(live.socket.readyState).toBe(live.socket.OPEN);
       await live.close();
     } finally {
-      hub.close();
-      await new Promise((resolve) => server.close(resolve));
+      await side.close();
     }
   });
 });
+
+/** A second hub on its own HTTP server over the same backend, for options the service's own hub keeps at their defaults. */
+async function startSideHub(options: SessionHubOptions) {
+  const hub = new SessionHub(t.chime.backend, options);
+  const server = http.createServer((_req, res) => res.writeHead(404).end());
+  hub.attach(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    hub,
+    async established(userArn: string): Promise<SessionClient> {
+      const client = await SessionClient.open(await presignConnectUrl(host, { userArn }));
+      await client.waitFor('SESSION_ESTABLISHED');
+      return client;
+    },
+    async close(): Promise<void> {
+      hub.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

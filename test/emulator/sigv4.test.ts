@@ -105,11 +105,11 @@ describe('SigV4 strict mode (credentials configured)', () => {
     const stale = await sendSigned(t, { method: 'POST', path: '/app-instances', body, signingDate: new Date(Date.now() - 6 * 60_000) });
     expect(stale.status).toBe(403);
     expect(stale.headers.get('x-amzn-errortype')).toBe('InvalidSignatureException');
-    expect((await stale.json()).Message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
+    expect(((await stale.json()) as { Message: string }).Message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
 
     const early = await sendSigned(t, { method: 'POST', path: '/app-instances', body, signingDate: new Date(Date.now() + 6 * 60_000) });
     expect(early.status).toBe(403);
-    expect((await early.json()).Message).toMatch(/^Signature not yet current: /);
+    expect(((await early.json()) as { Message: string }).Message).toMatch(/^Signature not yet current: /);
 
     const fresh = await sendSigned(t, { method: 'POST', path: '/app-instances', body, signingDate: new Date(Date.now() - 4 * 60_000) });
     expect(fresh.status).toBe(201);

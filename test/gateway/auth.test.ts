@@ -60,7 +60,7 @@ describe('HS256 tokens', () => {
     const before = tg.upstreamCalls().length;
     const { status, body } = await tg.gql(VIEWER_QUERY);
     expect(status).toBe(200);
-    expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(body.errors![0].extensions.code).toBe('UNAUTHENTICATED');
     expect(tg.upstreamCalls().length).toBe(before);
   });
 

@@ -9,7 +9,9 @@ import { Writable } from 'node:stream';
 import { startTestGateway, TestGateway } from '../support/gateway';
 import { createChimeClients } from '../../src/gateway/chime-clients';
 import { createLogger } from '../../src/gateway/logger';
-import { startGateway } from '../../src/gateway/server';
+import { GatewayTransport, startGateway } from '../../src/gateway/server';
+import { verifyConnectionParams } from '../../src/gateway/auth/bearer';
+import WebSocket, { WebSocketServer } from 'ws';
 import { TEST_CREDENTIALS } from '../support/local-chime';
 
 const TYPENAME = JSON.stringify({ query: '{ __typename }' });
@@ -68,12 +70,16 @@ describe('gateway server', () => {
     expect(await response.text()).toMatch(/sandbox/i);
   });
 
-  test('GET /graphql in production shows no landing page', async () => {
-    const production = await startTestGateway({ production: true });
+  test('production shows no landing page, schema suggestions or stack traces', async () => {
+    const production = await startTestGateway({ production: true, debug: true });
     try {
       const response = await fetch(production.gateway.url, { headers: { accept: 'text/html' } });
       expect(response.headers.get('content-type')).not.toMatch(/text\/html/);
       expect(await response.text()).not.toMatch(/sandbox/i);
+      const typo = await production.gql('{ viewer { nme } }', {}, await production.tokenFor(production.world.users.alice));
+      expect(typo.status).toBe(400);
+      expect(typo.body.errors![0].message).toBe('Cannot query field "nme" on type "AppInstanceUser".');
+      expect(typo.body.errors![0].extensions.stacktrace).toBeUndefined();
     } finally {
       await production.close();
     }
@@ -101,6 +107,19 @@ describe('gateway server', () => {
     const response = await fetch(tg.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: TYPENAME });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  test('outside production, error stack traces appear only with debug on', async () => {
+    const plain = await tg.gql('{ viewer { nme } }');
+    expect(plain.body.errors![0].message).toMatch(/Did you mean "name"\?/);
+    expect(plain.body.errors![0].extensions.stacktrace).toBeUndefined();
+    const debug = await startTestGateway({ debug: true });
+    try {
+      const traced = await debug.gql('{ viewer { nme } }');
+      expect(traced.body.errors![0].extensions.stacktrace).toEqual(expect.any(Array));
+    } finally {
+      await debug.close();
+    }
   });
 
   test('a body that is not JSON is a 400 with BAD_REQUEST', async () => {
@@ -179,6 +198,62 @@ describe('gateway logs', () => {
     expect(entries.find((e) => e.msg === 'token refused')).toMatchObject({ requestId: 'log-test-0002' });
     const all = lines.join('\n');
     expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+  });
+});
+
+describe('gateway debug', () => {
+  test('with debug on, responses carry the upstream calls in extensions.chime; off, no extensions', async () => {
+    const debug = await startTestGateway({ debug: true });
+    try {
+      const token = await debug.tokenFor(debug.world.users.alice);
+      const traced = await debug.gql('{ viewer { name } }', {}, token);
+      expect(traced.body.data.viewer.name).toBe('alice');
+      expect(traced.body.extensions.chime.calls).toBeGreaterThanOrEqual(1);
+      expect(traced.body.extensions.chime.byOperation).toHaveProperty('DescribeAppInstanceUser');
+    } finally {
+      await debug.close();
+    }
+  });
+});
+
+describe('gateway transports', () => {
+  test('a websocket transport shares the server and its token verification, and closes with the gateway', async () => {
+    let closedByGateway = false;
+    const echoViewer: GatewayTransport = {
+      attach({ httpServer, verifier }) {
+        const wss = new WebSocketServer({ noServer: true });
+        httpServer.on('upgrade', (req, socket, head) => {
+          if (req.url !== '/graphql') return socket.destroy();
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            ws.once('message', async (data) => {
+              const viewer = await verifyConnectionParams(JSON.parse(String(data)), verifier).catch(() => 'refused');
+              ws.send(JSON.stringify(viewer));
+            });
+          });
+        });
+        return {
+          async close() {
+            closedByGateway = true;
+            for (const client of wss.clients) client.close(1001, 'Going away');
+            await new Promise((resolve) => wss.close(resolve));
+          },
+        };
+      },
+    };
+    const tg = await startTestGateway({ transports: [echoViewer] });
+    try {
+      const ws = new WebSocket(tg.gateway.url.replace(/^http/, 'ws'));
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const reply = new Promise<string>((resolve) => ws.once('message', (data) => resolve(String(data))));
+      ws.send(JSON.stringify({ authorization: `Bearer ${await tg.tokenFor(tg.world.users.bob)}` }));
+      expect(JSON.parse(await reply)).toMatchObject({ userArn: tg.world.users.bob });
+      const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+      await tg.gateway.close();
+      expect(closedByGateway).toBe(true);
+      expect(await closed).toBe(1001);
+    } finally {
+      await tg.close();
+    }
   });
 });
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createChimeClients, ChimeClients } from '../../src/gateway/chime-clients';
 import { GatewayConfig, DEFAULTS } from '../../src/gateway/config';
-import { startGateway, RunningGateway } from '../../src/gateway/server';
+import { GatewayTransport, startGateway, RunningGateway } from '../../src/gateway/server';
 import { createLogger, Logger } from '../../src/gateway/logger';
 import { mintToken } from '../../src/gateway/auth/dev-tokens';
 import { createWorld, startTestChime, TestChime, TestWorld, TEST_CREDENTIALS } from './local-chime';
@@ -50,6 +50,8 @@ export interface TestGatewayOptions {
   config?: Partial<GatewayConfig>;
   /** Logger for the gateway; default silent (TEST_LOG_LEVEL=debug to see logs). */
   logger?: Logger;
+  /** Endpoints sharing the gateway's server (graphql-ws). */
+  transports?: GatewayTransport[];
 }
 
 /** Starts a local Chime service, a world in it, and a gateway in front. */
@@ -87,7 +89,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ...options.config,
   };
   const logger = options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const gateway = await startGateway({ config, clients, logger });
+  const gateway = await startGateway({ config, clients, logger, transports: options.transports });
 
   return {
     chime,

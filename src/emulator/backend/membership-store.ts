@@ -108,18 +108,48 @@ export function isBanned(backend: Backend, channelArn: string, arn: string): boo
 }
 
 /**
+ * Who hears about a sub-channel of an elastic channel: its regular members
+ * and the moderators who joined it. Events of one sub-channel stay in it.
+ */
+export function subChannelRecipients(backend: Backend, channelArn: string, subChannelId: string): string[] {
+  return (
+    backend.db
+      .prepare(
+        `SELECT member_arn FROM channel_memberships WHERE channel_arn = ? AND sub_channel_id = ?
+         UNION SELECT member_arn FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND sub_channel_id = ?`,
+      )
+      .all(channelArn, subChannelId, channelArn, subChannelId) as { member_arn: string }[]
+  ).map((r) => r.member_arn);
+}
+
+/** Closes a sub-channel nobody belongs to any more (inside a transaction). */
+export function dropEmptySubChannel(backend: Backend, channelArn: string, subChannelId: string): void {
+  backend.db
+    .prepare(
+      `DELETE FROM sub_channels WHERE channel_arn = @channel AND sub_channel_id = @sub
+         AND NOT EXISTS (SELECT 1 FROM channel_memberships WHERE channel_arn = @channel AND sub_channel_id = @sub)
+         AND NOT EXISTS (SELECT 1 FROM sub_channel_moderator_memberships WHERE channel_arn = @channel AND sub_channel_id = @sub)`,
+    )
+    .run({ channel: channelArn, sub: subChannelId });
+}
+
+/**
  * Deletes a membership (inside a transaction) and returns the
  * DELETE_CHANNEL_MEMBERSHIP event to publish after commit, or undefined if
  * there was none. Recipients are taken before the delete, so the removed
- * member's sessions see their own removal.
+ * member's sessions see their own removal; in an elastic channel they are the
+ * member's sub-channel only, and the sub-channel closes if it is left empty.
+ * Rebalancing the sub-channel is `settleSubChannel` (sub-channels.ts).
  */
 export function removeMembership(backend: Backend, channelArn: string, memberArn: string): ChannelEvent | undefined {
   const row = backend.db.prepare('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').get(channelArn, memberArn) as
     | MembershipRow
     | undefined;
   if (!row) return undefined;
-  const recipients = channelRecipients(backend, channelArn);
+  const sub = row.sub_channel_id;
+  const recipients = sub === null ? channelRecipients(backend, channelArn) : subChannelRecipients(backend, channelArn, sub);
   backend.db.prepare('DELETE FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').run(channelArn, memberArn);
+  if (sub !== null) dropEmptySubChannel(backend, channelArn, sub);
   return membershipEvent('DELETE_CHANNEL_MEMBERSHIP', channelArn, membershipPayload(backend, row), recipients);
 }
 

@@ -9,6 +9,9 @@
  * - anyone of the AppInstance: themselves, to an UNRESTRICTED PUBLIC channel (joining);
  * - nobody else: RESTRICTED and PRIVATE channels are filled by moderators and admins.
  * A banned user cannot be added by anyone until the ban is deleted.
+ *
+ * In elastic channels members belong to sub-channels: placement, balancing
+ * and the sub-channel-scoped events are sub-channels.ts.
  */
 import type {
   BatchCreateChannelMembershipError,
@@ -34,6 +37,7 @@ import { Bearer, ChannelAccess, channelAccess, channelRecipients, isAppInstanceA
 import { appInstanceOf, assertChimeArn } from './arns';
 import { Backend } from './backend';
 import { channelSummaryOf } from './channel-view';
+import { ChannelEvent } from './events';
 import {
   identityOf,
   insertMembership,
@@ -47,6 +51,7 @@ import {
   rosterPage,
 } from './membership-store';
 import { Output, OperationTable } from './operation';
+import { IN_SUB_CHANNEL_SQL, isInSubChannel, joinElasticChannel, leaveElasticChannel } from './sub-channels';
 import { assertEnum, assertLength, assertPattern } from './validate';
 
 const MEMBERSHIP_TYPES: readonly MembershipType[] = ['DEFAULT', 'HIDDEN'];
@@ -87,6 +92,23 @@ function checkMember(backend: Backend, access: ChannelAccess, memberArn: string)
   }
 }
 
+/** What adding one member did: its sub-channel in an elastic channel, and the event to publish after commit. */
+interface Added {
+  subChannelId?: string;
+  event?: ChannelEvent;
+}
+
+/**
+ * Adds one member whose rules are checked (inside a transaction). Adding an
+ * existing member changes nothing and publishes nothing.
+ */
+function addMember(backend: Backend, access: ChannelAccess, memberArn: string, type: MembershipType, subChannelId: string | undefined): Added {
+  if (access.channel.elastic_json) return joinElasticChannel(backend, access.channel, memberArn, type, access.bearer.arn, subChannelId);
+  const row = insertMembership(backend, access.channel, memberArn, type, access.bearer.arn);
+  if (!row) return {};
+  return { event: membershipEvent('CREATE_CHANNEL_MEMBERSHIP', row.channel_arn, membershipPayload(backend, row), channelRecipients(backend, row.channel_arn)) };
+}
+
 function createChannelMembership(backend: Backend, input: CreateChannelMembershipRequest): Output<CreateChannelMembershipResponse> {
   const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   const memberArn = input.MemberArn as string;
@@ -94,15 +116,12 @@ function createChannelMembership(backend: Backend, input: CreateChannelMembershi
   assertEnum('Type', input.Type, MEMBERSHIP_TYPES);
   checkSubChannelId(access.channel, input.SubChannelId);
   checkAdder(access, input.Type as MembershipType);
-  const event = backend.transaction(() => {
+  const added = backend.transaction(() => {
     checkMember(backend, access, memberArn);
-    // Adding an existing member changes nothing and publishes nothing.
-    const row = insertMembership(backend, access.channel, memberArn, input.Type as MembershipType, access.bearer.arn, input.SubChannelId);
-    if (!row) return undefined;
-    return membershipEvent('CREATE_CHANNEL_MEMBERSHIP', row.channel_arn, membershipPayload(backend, row), channelRecipients(backend, row.channel_arn));
+    return addMember(backend, access, memberArn, input.Type as MembershipType, input.SubChannelId);
   });
-  if (event) backend.events.publish(event);
-  return { ChannelArn: access.channel.arn, Member: identityOf(backend, memberArn), SubChannelId: input.SubChannelId };
+  if (added.event) backend.events.publish(added.event);
+  return { ChannelArn: access.channel.arn, Member: identityOf(backend, memberArn), SubChannelId: added.subChannelId };
 }
 
 /**
@@ -116,6 +135,10 @@ function createChannelMembership(backend: Backend, input: CreateChannelMembershi
  * batch, with the payload shaped like the output's BatchChannelMemberships
  * (`ChannelArn`, `InvitedBy`, `Type`, `Members`, `SubChannelId`) but listing
  * only the members this call added; none is published if it added nobody.
+ * Elastic channels have no batch event: each added member gets its own
+ * CREATE_CHANNEL_MEMBERSHIP in its sub-channel, and a full channel is that
+ * member's ResourceLimitExceeded in Errors. The output's single SubChannelId
+ * is the one every listed member is in, and absent when they are spread out.
  */
 function batchCreateChannelMembership(backend: Backend, input: BatchCreateChannelMembershipRequest): Output<BatchCreateChannelMembershipResponse> {
   const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
@@ -129,13 +152,21 @@ function batchCreateChannelMembership(backend: Backend, input: BatchCreateChanne
   checkSubChannelId(access.channel, input.SubChannelId);
   checkAdder(access, type);
 
+  const elastic = access.channel.elastic_json !== null;
   const members: Identity[] = [];
+  const subChannels = new Set<string | undefined>();
   const errors: BatchCreateChannelMembershipError[] = [];
-  const event = backend.transaction(() => {
+  const events = backend.transaction(() => {
     const added: Identity[] = [];
+    const perMember: ChannelEvent[] = [];
     for (const memberArn of new Set(memberArns)) {
+      let result: Added;
       try {
-        checkMember(backend, access, memberArn);
+        // A savepoint per member: a member that fails leaves no trace, the others stay.
+        result = backend.transaction(() => {
+          checkMember(backend, access, memberArn);
+          return addMember(backend, access, memberArn, type, input.SubChannelId);
+        });
       } catch (err) {
         if (!(err instanceof ChimeError)) throw err;
         errors.push({ MemberArn: memberArn, ErrorCode: err.code, ErrorMessage: err.message });
@@ -143,37 +174,34 @@ function batchCreateChannelMembership(backend: Backend, input: BatchCreateChanne
       }
       const member = identityOf(backend, memberArn);
       members.push(member);
-      if (insertMembership(backend, access.channel, memberArn, type, access.bearer.arn, input.SubChannelId)) added.push(member);
+      subChannels.add(result.subChannelId);
+      if (!result.event) continue;
+      added.push(member);
+      perMember.push(result.event);
     }
-    if (added.length === 0) return undefined;
-    const payload = {
-      ChannelArn: access.channel.arn,
-      InvitedBy: identityOf(backend, access.bearer.arn),
-      Type: type,
-      Members: added,
-      ...(input.SubChannelId ? { SubChannelId: input.SubChannelId } : {}),
-    };
-    return membershipEvent('BATCH_CREATE_CHANNEL_MEMBERSHIP', access.channel.arn, payload, channelRecipients(backend, access.channel.arn));
+    if (elastic || added.length === 0) return perMember;
+    const payload = { ChannelArn: access.channel.arn, InvitedBy: identityOf(backend, access.bearer.arn), Type: type, Members: added };
+    return [membershipEvent('BATCH_CREATE_CHANNEL_MEMBERSHIP', access.channel.arn, payload, channelRecipients(backend, access.channel.arn))];
   });
-  if (event) backend.events.publish(event);
+  for (const event of events) backend.events.publish(event);
   return {
     BatchChannelMemberships: {
       ChannelArn: access.channel.arn,
       InvitedBy: identityOf(backend, access.bearer.arn),
       Type: type,
       Members: members,
-      SubChannelId: input.SubChannelId,
+      SubChannelId: subChannels.size === 1 ? [...subChannels][0] : undefined,
     },
     Errors: errors,
   };
 }
 
-/** Loads a membership or throws NotFound (also when it is in another SubChannel than the one named). */
+/** Loads a membership or throws NotFound (also when it is not in the SubChannel named). */
 function requireMembership(backend: Backend, channelArn: string, memberArn: string, subChannelId?: string): MembershipRow {
   const row = backend.db.prepare('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').get(channelArn, memberArn) as
     | MembershipRow
     | undefined;
-  if (!row || (subChannelId !== undefined && row.sub_channel_id !== subChannelId)) {
+  if (!row || (subChannelId !== undefined && !isInSubChannel(backend, row, subChannelId))) {
     throw notFound(`${memberArn} is not a member of channel ${channelArn}${subChannelId ? ` SubChannel ${subChannelId}` : ''}.`);
   }
   return row;
@@ -194,7 +222,8 @@ function describeChannelMembership(backend: Backend, input: DescribeChannelMembe
       Type: row.type,
       CreatedTimestamp: new Date(row.created_at),
       LastUpdatedTimestamp: new Date(row.updated_at),
-      SubChannelId: row.sub_channel_id ?? undefined,
+      // A moderator of an elastic channel may be in several sub-channels: the one asked about.
+      SubChannelId: input.SubChannelId ?? row.sub_channel_id ?? undefined,
     },
   };
 }
@@ -203,7 +232,8 @@ function describeChannelMembership(backend: Backend, input: DescribeChannelMembe
  * A member may leave; AppInstanceAdmins and moderators may remove anyone.
  * Removing someone who is not a member succeeds and changes nothing (the
  * model lists no NotFoundException here). Leaving does not end a
- * moderator role: moderators need not be members.
+ * moderator role: moderators need not be members. In an elastic channel the
+ * member's sub-channel is then rebalanced (sub-channels.ts).
  */
 function deleteChannelMembership(backend: Backend, input: DeleteChannelMembershipRequest): void {
   const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
@@ -213,8 +243,13 @@ function deleteChannelMembership(backend: Backend, input: DeleteChannelMembershi
   if (memberArn !== access.bearer.arn && !access.admin && !access.moderator) {
     throw forbidden('Only an AppInstanceAdmin or a channel moderator may remove another member; a member may only remove itself.');
   }
-  const event = backend.transaction(() => removeMembership(backend, access.channel.arn, memberArn));
-  if (event) backend.events.publish(event);
+  const channel = access.channel;
+  const events = backend.transaction(() => {
+    if (channel.elastic_json) return leaveElasticChannel(backend, channel, memberArn, input.SubChannelId);
+    const event = removeMembership(backend, channel.arn, memberArn);
+    return event ? [event] : [];
+  });
+  for (const event of events) backend.events.publish(event);
 }
 
 /**
@@ -236,8 +271,8 @@ function listChannelMemberships(backend: Backend, input: ListChannelMembershipsR
     nextToken: input.NextToken,
     maxResults: input.MaxResults,
     table: 'channel_memberships',
-    where: `channel_arn = ? AND type IN (${types.map(() => '?').join(', ')})${sub === undefined ? '' : ' AND sub_channel_id = ?'}`,
-    params: [channelArn, ...types, ...(sub === undefined ? [] : [sub])],
+    where: `channel_arn = ? AND type IN (${types.map(() => '?').join(', ')})${sub === undefined ? '' : ` AND ${IN_SUB_CHANNEL_SQL}`}`,
+    params: [channelArn, ...types, ...(sub === undefined ? [] : [sub, channelArn, sub])],
     arnColumn: 'member_arn',
   });
   return {

@@ -17,9 +17,30 @@ import { isoTime } from './events';
 /** A message row with its sender's display name (joined from users or bots). */
 export type MessageWithSender = MessageRow & { sender_name: string };
 
-/** `status_json` of every message sent to a channel without a channel flow. */
-export const SENT_STATUS_JSON = '{"Value":"SENT"}';
-const SENT_STATUS: ChannelMessageStatusStructure = { Value: 'SENT' };
+/** The columns a ChannelMessageSummary shows, which is all a listing reads. */
+export type MessageSummaryRow = Pick<
+  MessageWithSender,
+  | 'seq'
+  | 'message_id'
+  | 'content'
+  | 'metadata'
+  | 'type'
+  | 'created_at'
+  | 'updated_at'
+  | 'edited_at'
+  | 'sender_arn'
+  | 'sender_name'
+  | 'redacted'
+  | 'status_json'
+  | 'attributes_json'
+  | 'content_type'
+  | 'target_json'
+>;
+
+/** The status of every message sent to a channel without a channel flow. */
+export const SENT_STATUS: Readonly<ChannelMessageStatusStructure> = { Value: 'SENT' };
+/** SENT_STATUS as stored in `status_json`. */
+export const SENT_STATUS_JSON = JSON.stringify(SENT_STATUS);
 
 function status(json: string | null): ChannelMessageStatusStructure {
   if (json === null || json === SENT_STATUS_JSON) return SENT_STATUS;
@@ -31,7 +52,7 @@ function parsed<T>(json: string | null): T | undefined {
 }
 
 /** The fields the three views share, timestamps as `Date`. */
-function common(row: MessageWithSender): ChannelMessageSummary {
+function common(row: MessageSummaryRow): ChannelMessageSummary {
   // A redacted message keeps its place in history but shows empty content and
   // no metadata ("Redacted messages appear in the results as empty").
   const redacted = row.redacted !== 0;
@@ -63,7 +84,7 @@ export function channelMessageOf(row: MessageWithSender): ChannelMessage {
 }
 
 /** One entry of ListChannelMessages. */
-export function channelMessageSummaryOf(row: MessageWithSender): ChannelMessageSummary {
+export function channelMessageSummaryOf(row: MessageSummaryRow): ChannelMessageSummary {
   return common(row);
 }
 

@@ -11,6 +11,14 @@ import { banOperations } from './bans';
 import { messageOperations } from './messages';
 import { sessionEndpointOperations } from './session-endpoint';
 import { tagOperations } from './tags';
+import { preferenceOperations } from './preferences';
+import { searchOperations } from './search';
+import { streamingOperations } from './streaming';
+import { subChannelOperations } from './sub-channels';
+import { accountOperations } from './accounts';
+import { roomOperations } from './rooms';
+import { roomMembershipOperations } from './room-memberships';
+import { roomMessageOperations } from './room-messages';
 
 const tables: OperationTable[] = [
   identityOperations,
@@ -21,6 +29,14 @@ const tables: OperationTable[] = [
   messageOperations,
   sessionEndpointOperations,
   tagOperations,
+  preferenceOperations,
+  searchOperations,
+  streamingOperations,
+  subChannelOperations,
+  accountOperations,
+  roomOperations,
+  roomMembershipOperations,
+  roomMessageOperations,
 ];
 
 /** Looks up the implementation of an operation, if the local service has one. */

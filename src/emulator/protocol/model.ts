@@ -124,7 +124,7 @@ function load(service: ServiceName, model: RawModel, only?: ReadonlySet<string>)
  */
 export const CHIME_ROOMS_OPERATIONS: ReadonlySet<string> = new Set([
   'CreateAccount', 'GetAccount', 'ListAccounts', 'DeleteAccount',
-  'InviteUsers', 'ListUsers', 'GetUser',
+  'InviteUsers', 'ListUsers', 'GetUser', 'CreateUser',
   'CreateRoom', 'GetRoom', 'ListRooms', 'UpdateRoom', 'DeleteRoom',
   'CreateRoomMembership', 'UpdateRoomMembership', 'DeleteRoomMembership',
   'ListRoomMemberships', 'BatchCreateRoomMembership', 'RedactRoomMessage',

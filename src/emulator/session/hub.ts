@@ -1,6 +1,7 @@
 /**
- * The messaging-session websocket (`GET /connect`), see
- * /work/shared/reference/messaging-session.md.
+ * The messaging-session websocket (`GET /connect`): what the Chime SDK
+ * developer guide ("Using WebSockets to receive messages") and the official
+ * JavaScript client's messaging session expect of the service.
  *
  * Authorization happens after the upgrade, as in Chime: a bad or expired
  * presigned URL, or a userArn that names no AppInstanceUser or bot, gets the
@@ -126,11 +127,12 @@ export class SessionHub {
     for (const older of sessions ?? []) if (older.sessionId === sessionId) older.close(CloseCode.KICKED, 'Session replaced by a newer connection');
 
     const session = new MessagingSession(userArn, sessionId, ws, this.maxBufferedBytes, (ended) => this.remove(ended));
+    // The payload of SESSION_ESTABLISHED is undocumented; an empty object keeps "parse the Payload twice" working.
     session.send(systemFrame('SESSION_ESTABLISHED', {}));
     if (url.searchParams.get('prefetch-on') === 'connect') {
       // Unknown sort values fall back to the documented default rather than failing the connection.
       const sort: PrefetchSort = url.searchParams.get('prefetch-sort-by') === 'unread' ? 'unread' : 'last-message-timestamp';
-      for (const details of channelDetails(this.backend, userArn, sort)) session.send(systemFrame('CHANNEL_DETAILS', details));
+      for (const details of channelDetails(this.backend, userArn, sort)) session.preload(systemFrame('CHANNEL_DETAILS', details));
     }
     if (!session.active) return;
     const set = this.byUser.get(userArn) ?? new Set<MessagingSession>();

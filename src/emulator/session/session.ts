@@ -13,6 +13,7 @@ export type SessionEndListener = (session: MessagingSession) => void;
 export class MessagingSession {
   private alive = true;
   private ended = false;
+  private bound: number;
 
   constructor(
     /** The AppInstanceUser or AppInstanceBot ARN of `userArn=`. */
@@ -21,9 +22,10 @@ export class MessagingSession {
     readonly sessionId: string,
     private readonly socket: WebSocket,
     /** Bytes that may wait in the send buffer before the session is closed with 1011. */
-    private readonly maxBufferedBytes: number,
+    maxBufferedBytes: number,
     private readonly onEnd: SessionEndListener,
   ) {
+    this.bound = maxBufferedBytes;
     socket.on('pong', () => {
       this.alive = true;
     });
@@ -45,7 +47,18 @@ export class MessagingSession {
   send(frame: string): void {
     if (this.ended) return;
     this.socket.send(frame);
-    if (this.socket.bufferedAmount > this.maxBufferedBytes) this.close(CloseCode.OVERLOADED, 'Session send buffer exceeded');
+    if (this.socket.bufferedAmount > this.bound) this.close(CloseCode.OVERLOADED, 'Session send buffer exceeded');
+  }
+
+  /**
+   * Queues a frame of the connect-time prefetch and raises the bound by its
+   * size: the prefetch is itself bounded (50 channels x 50 messages), and
+   * counting it against the live bound would close a fresh session with 1011,
+   * which the official client answers by reconnecting into the same prefetch.
+   */
+  preload(frame: string): void {
+    this.bound += Buffer.byteLength(frame);
+    this.send(frame);
   }
 
   /** Stops delivery at once and closes the websocket with `code`. */

@@ -766,7 +766,7 @@ export type Mutation = {
   sendChannelMessage?: Maybe<SendChannelMessagePayload>;
   /** Lifts a ban (DeleteChannelBan); the identity must be added again to return. */
   unbanChannelMember?: Maybe<UnbanChannelMemberPayload>;
-  /** Changes a channel's name, mode or metadata (UpdateChannel); omitted fields keep their values (read with DescribeChannel). */
+  /** Changes a channel's name, mode or metadata (UpdateChannel); omitted fields keep their values. */
   updateChannel?: Maybe<UpdateChannelPayload>;
   /** Edits the content of the viewer's own message (UpdateChannelMessage). */
   updateChannelMessage?: Maybe<UpdateChannelMessagePayload>;
@@ -919,7 +919,7 @@ export type Query = {
   messagingSessionEndpoint?: Maybe<MessagingSessionEndpoint>;
   /** Fetches any object by its global id (the describe operation of its type: DescribeChannel, DescribeChannelMembership, DescribeChannelModerator, DescribeChannelBan, GetChannelMessage, DescribeAppInstanceUser, DescribeAppInstanceBot, DescribeAppInstance). */
   node?: Maybe<Node>;
-  /** Fetches up to 100 objects by global id, in the order given; an id that cannot be resolved gives null and an error for its position. */
+  /** Fetches up to 100 objects by global id, in the order given, each with its type's describe operation as for `node` (DescribeChannel, GetChannelMessage, ...); an id that cannot be resolved gives null and an error for its position. */
   nodes: Array<Maybe<Node>>;
   /** The signed-in AppInstanceUser (no upstream call until a field needs one). UNAUTHENTICATED without a token. */
   viewer?: Maybe<AppInstanceUser>;
@@ -1074,7 +1074,7 @@ export type UpdateChannelInput = {
   channelId: Scalars['ID']['input'];
   /** Echoed in the payload. */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** New metadata, up to 1 KB; unchanged when omitted, removed when empty. */
+  /** New metadata, up to 1 KB; unchanged when omitted; an empty string clears it. */
   metadata?: InputMaybe<Scalars['String']['input']>;
   /** New mode; unchanged when omitted. */
   mode?: InputMaybe<ChannelMode>;

@@ -4,16 +4,19 @@
  * delivery exactly-once and gap-free across upstream drops.
  *
  * After a reconnect, live events are held back while the missed messages are
- * listed; then the backfilled messages go out first, followed by the held
- * events, with duplicates dropped by MessageId. Each connection's events are
- * released only after the gap before that connection was filled, so a
- * subscriber sees one ordered stream however often the upstream drops.
+ * listed; then the recovered messages and the held events go out merged by
+ * time, with duplicates dropped by MessageId. Each connection's events are
+ * released only after the gap before that connection was filled, so every
+ * channel's stream stays in order however often the upstream drops. Across
+ * channels, order is by creation time within one gap; when the upstream drops
+ * again during a backfill, messages of different channels recovered by the
+ * two backfills may interleave differently than they were created.
  */
 import type { Logger } from 'pino';
 import type { ChimeClients } from '../chime-clients';
 import { ChannelCursor } from './channel-cursor';
 import { BackfillOptions, BackfillSettings, backfillSettings, ChannelBackfill, listActiveChannels, listMissedMessages, mapWithLimit } from './backfill';
-import type { AccessRevokedReason, ChimeEvent, RealtimeEvent, ResyncEvent, ResyncReason, SessionErrorEvent } from './events';
+import type { AccessRevokedReason, ChannelMessageEvent, ChimeEvent, RealtimeEvent, ResyncEvent, ResyncReason, SessionErrorEvent } from './events';
 import { UpstreamSession, UpstreamSessionError, UpstreamSessionOptions } from './upstream-session';
 
 /** Receives a viewer's events in arrival order; must not throw (a throw is logged and skipped). */
@@ -67,12 +70,14 @@ export class ViewerFeed {
   private readonly recentIds: number;
   private readonly maxTrackedChannels: number;
   private subscriberCount = 0;
+  /** Since when viewer-wide subscribers have been listening (ms): the floor for channels they discover. */
+  private viewerWideSince = Date.now();
   private connection = 0;
   private lastAliveAt = Date.now();
   private pendingGaps = 0;
   private gapChain: Promise<void> = Promise.resolve();
   /** Events held back during backfill, tagged with the connection they arrived on. */
-  private held: Array<{ connection: number; event: ChimeEvent }> = [];
+  private held: Array<{ connection: number; event: ChimeEvent; at: number }> = [];
   private waiters: Array<{ resolve(): void; reject(error: Error): void }> = [];
   private failure?: UpstreamSessionError;
   private closed = false;
@@ -85,7 +90,7 @@ export class ViewerFeed {
       { ...options.session, clients: options.clients, userArn: options.userArn, logger: options.logger },
       {
         established: (info) => this.established(info.reconnect, info.at.getTime()),
-        event: (event) => (this.pendingGaps > 0 ? this.held.push({ connection: this.connection, event }) : this.dispatch(event)),
+        event: (event) => (this.pendingGaps > 0 ? this.held.push({ connection: this.connection, event, at: Date.now() }) : this.dispatch(event)),
         disconnected: (info) => {
           this.lastAliveAt = info.lastAliveAt.getTime();
         },
@@ -114,6 +119,7 @@ export class ViewerFeed {
     if (this.closed || this.failure) throw new Error(`The feed of ${this.options.userArn} is ${this.failure ? 'failed' : 'closed'}; subscribe through the hub.`);
     const subscriber: Subscriber = { channelArn: filter.channelArn, listener };
     if (filter.channelArn === undefined) {
+      if (this.viewerWide.size === 0) this.viewerWideSince = Date.now();
       this.viewerWide.add(subscriber);
     } else {
       const set = this.byChannel.get(filter.channelArn) ?? new Set<Subscriber>();
@@ -162,58 +168,79 @@ export class ViewerFeed {
 
   /** Backfills one gap, then releases the events of the connection that ended it. */
   private async fill(gap: Gap): Promise<void> {
+    let recovered: ChannelMessageEvent[] = [];
     try {
-      if (!this.closed) await this.replay(gap);
+      if (!this.closed) recovered = await this.replay(gap);
     } catch (err) {
       this.options.logger?.error({ userArn: this.options.userArn, err }, 'backfill failed');
     } finally {
       this.pendingGaps -= 1;
-      this.release(gap.connection);
+      this.release(gap.connection, recovered);
       if (this.pendingGaps === 0) this.settleWaiters();
     }
   }
 
-  private async replay(gap: Gap): Promise<void> {
+  /**
+   * Lists what each channel missed. RESYNCs go out at once (they concern the
+   * gap's start); the recovered messages are returned oldest first, across
+   * channels, for {@link release} to merge with the held live events.
+   */
+  private async replay(gap: Gap): Promise<ChannelMessageEvent[]> {
     const settings = this.backfill;
-    const since = (cursor: ChannelCursor) => Math.max(cursor.lastMessageAt ?? -Infinity, cursor.trackedSince, gap.lastAliveAt) - settings.overlapMs;
+    // Everything before the last proof of delivery arrived; the overlap absorbs clock skew and publish delay,
+    // but never reaches back before the subscription began (those messages were never asked for).
+    const since = (cursor: ChannelCursor) => Math.max(Math.max(cursor.lastMessageAt ?? -Infinity, gap.lastAliveAt) - settings.overlapMs, cursor.trackedSince);
     const channels = new Set(this.byChannel.keys());
-    let viewerResync: ResyncReason | undefined;
 
     if (gap.reconnectedAt - gap.lastAliveAt > settings.maxGapMs) {
       for (const channelArn of channels) this.resync(channelArn, 'GAP_TOO_LONG', since(this.cursorOf(channelArn, true)!));
       if (this.viewerWide.size > 0) this.resyncViewer('GAP_TOO_LONG', gap.lastAliveAt);
-      return;
+      return [];
     }
+    let channelListStale = false;
     if (this.viewerWide.size > 0) {
       for (const channelArn of this.cursors.keys()) channels.add(channelArn);
       const active = await listActiveChannels(this.options.clients.messaging, this.options.userArn, new Date(gap.lastAliveAt - settings.overlapMs), settings.maxScannedChannels);
       if (active) for (const channelArn of active) channels.add(channelArn);
-      else viewerResync = 'BACKFILL_FAILED';
+      else channelListStale = true;
     }
 
     const requests = [...channels].map((channelArn) => {
-      const cursor = this.cursorOf(channelArn, true, gap.lastAliveAt)!;
+      const cursor = this.cursorOf(channelArn, true, this.viewerWideSince)!;
       return { channelArn, notBefore: new Date(since(cursor)), subChannelId: cursor.subChannelId };
     });
     const results = await mapWithLimit(requests, settings.concurrency, (request): Promise<ChannelBackfill> =>
       listMissedMessages(this.options.clients.messaging, this.options.userArn, request, settings.maxMessagesPerChannel),
     );
-    if (this.closed) return;
+    if (this.closed) return [];
+    const recovered: ChannelMessageEvent[] = [];
     requests.forEach((request, i) => {
       const result = results[i];
       if ('resync' in result) this.resync(request.channelArn, result.resync, request.notBefore.getTime());
-      else for (const event of result.messages) this.dispatch(event);
+      else recovered.push(...result.messages);
     });
-    if (viewerResync && this.viewerWide.size > 0) this.resyncViewer(viewerResync, gap.lastAliveAt);
+    if (channelListStale && this.viewerWide.size > 0) this.resyncViewer('BACKFILL_FAILED', gap.lastAliveAt);
+    // Stable: each channel's listing order survives; channels interleave by creation time.
+    return recovered.sort((a, b) => createdAt(a) - createdAt(b));
   }
 
-  /** Delivers the held events of connections up to `connection`, in arrival order. */
-  private release(connection: number): void {
+  /**
+   * Delivers the recovered messages and the events held for connections up
+   * to `connection`, merged by time (a held event's time is its message's
+   * CreatedTimestamp, or when it arrived); the second copy of a message is
+   * then dropped as a duplicate.
+   */
+  private release(connection: number, recovered: ChannelMessageEvent[]): void {
     let count = 0;
     while (count < this.held.length && this.held[count].connection <= connection) count += 1;
-    const ready = this.held.splice(0, count);
-    if (this.closed) return;
-    for (const { event } of ready) this.dispatch(event);
+    const held = this.held.splice(0, count);
+    let r = 0;
+    for (const { event, at } of held) {
+      const time = event.kind === 'message' ? createdAt(event, at) : at;
+      while (r < recovered.length && createdAt(recovered[r]) <= time) this.dispatch(recovered[r++]);
+      this.dispatch(event);
+    }
+    while (r < recovered.length) this.dispatch(recovered[r++]);
   }
 
   /** Delivers one event (live, held or backfilled) unless it is a duplicate, then applies its consequences. */
@@ -221,7 +248,7 @@ export class ViewerFeed {
     if (this.closed) return;
     const channelArn = event.channelArn;
     if (event.kind === 'message' && event.type === 'CREATE_CHANNEL_MESSAGE') {
-      const cursor = this.cursorOf(channelArn!, this.viewerWide.size > 0);
+      const cursor = this.cursorOf(channelArn!, this.viewerWide.size > 0, this.viewerWideSince);
       if (cursor && !cursor.admit(event.message)) return;
     }
     this.deliver(channelArn, event);
@@ -322,6 +349,11 @@ export class ViewerFeed {
     if (!this.isLive()) return;
     for (const waiter of this.waiters.splice(0)) waiter.resolve();
   }
+}
+
+/** A message event's CreatedTimestamp in ms (`fallback` when it has none). */
+function createdAt(event: ChannelMessageEvent, fallback = 0): number {
+  return event.message.CreatedTimestamp?.getTime() ?? fallback;
 }
 
 function positive(name: string, value: number): number {

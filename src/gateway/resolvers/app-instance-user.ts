@@ -13,7 +13,7 @@ import { GatewayContext } from '../context';
 import { AppInstanceUserResolvers } from '../generated/resolvers-types';
 import { primeChannel } from '../loaders';
 import { identityFields, nameOf } from './identity';
-import { channelModel, IdentityModel, MembershipModel } from './models';
+import { channelModel, ChannelModel, IdentityModel, MembershipModel } from './models';
 import { Complete } from './complete';
 
 /** Scope of a user's membership list (for cursors). */
@@ -34,7 +34,7 @@ export const AppInstanceUser: Complete<AppInstanceUserResolvers<GatewayContext>>
   ...identityFields,
   name: async (user, _args, context) => (await nameOf(user, context)) ?? '',
   channelMemberships: (user, args, context) =>
-    listConnection(
+    listConnection<MembershipModel>(
       args,
       userMembershipsScope(user.arn),
       (membership) => membership.channelArn,
@@ -48,7 +48,7 @@ export const AppInstanceUser: Complete<AppInstanceUserResolvers<GatewayContext>>
       },
     ),
   moderatedChannels: (user, args, context) =>
-    listConnection(
+    listConnection<ChannelModel>(
       args,
       `ListChannelsModeratedByAppInstanceUser|${user.arn}`,
       (channel) => channel.arn,

@@ -6,7 +6,7 @@ import { AppInstanceResolvers } from '../generated/resolvers-types';
 import { toGlobalId } from '../global-id';
 import { primeChannel } from '../loaders';
 import { Complete } from './complete';
-import { channelModel } from './models';
+import { channelModel, ChannelModel } from './models';
 
 /** AppInstance resolvers. */
 export const AppInstance: Complete<AppInstanceResolvers<GatewayContext>> = {
@@ -17,7 +17,7 @@ export const AppInstance: Complete<AppInstanceResolvers<GatewayContext>> = {
   createdAt: async (instance, _args, context) => (await context.loaders.appInstance.load(instance.arn)).CreatedTimestamp ?? null,
   channels: (instance, args, context) => {
     const privacy = args.privacy ?? 'PUBLIC';
-    return listConnection(
+    return listConnection<ChannelModel>(
       args,
       `ListChannels|${instance.arn}|${privacy}`,
       (channel) => channel.arn,

@@ -99,7 +99,7 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
   appInstance: (channel) => ({ kind: 'AppInstance', arn: appInstanceOf(channel.arn) ?? '' }),
 
   memberships: (channel, args, context) =>
-    listConnection(
+    listConnection<MembershipModel>(
       args,
       membershipsScope(channel.arn, args.type),
       (membership) => membership.member.arn,
@@ -128,7 +128,7 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
     return details && membershipOf(details, channel.arn, memberArn);
   },
   moderators: (channel, args, context) =>
-    listConnection(
+    listConnection<ModeratorModel>(
       args,
       moderatorsScope(channel.arn),
       (moderator) => moderator.moderator.arn,
@@ -150,7 +150,7 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
     return details && moderatorOf(details, channel.arn, moderatorArn);
   },
   bans: (channel, args, context) =>
-    listConnection(
+    listConnection<BanModel>(
       args,
       bansScope(channel.arn),
       (ban) => ban.member.arn,
@@ -189,7 +189,7 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
       });
       return { items: items.map((model) => model.message!), nextToken: out.NextToken };
     });
-    return { ...page, edges: page.edges.map(({ node }) => ({ node: messageModel(channel.arn, node) })) };
+    return { ...page, edges: page.edges.map(({ cursor, node }) => ({ cursor, node: messageModel(channel.arn, node) })) };
   },
   message: async (channel, args, context) => {
     const messageId = checkMessageId('messageId', args.messageId);

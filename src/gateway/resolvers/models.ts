@@ -86,8 +86,9 @@ export interface MessageModel {
   message?: LoadedMessage;
 }
 
-/** A message edge whose cursor is computed from the message when asked for. */
+/** A message edge; a mutation's edge has no cursor yet, it is computed from the message when asked for. */
 export interface MessageEdgeModel {
+  cursor?: string;
   node: MessageModel;
 }
 

@@ -1,0 +1,105 @@
+/**
+ * What the Amazon Chime accounts and rooms operations share: the row shapes
+ * of migration 002, lookups that answer NotFound, the caller identity written
+ * into CreatedBy/InvitedBy, and keyset pages for the List calls.
+ */
+import { notFound } from '../errors';
+import { Backend } from './backend';
+import { assertRange } from './validate';
+
+/** A row of `chime_accounts`. */
+export interface ChimeAccountRow {
+  account_id: string;
+  name: string;
+  created_at: number;
+}
+
+/** A row of `chime_users`. */
+export interface ChimeUserRow {
+  user_id: string;
+  account_id: string;
+  email: string | null;
+  email_key: string | null;
+  display_name: string | null;
+  user_type: string;
+  license_type: string;
+  registration_status: string;
+  invitation_status: string | null;
+  invited_at: number | null;
+  registered_at: number | null;
+  created_at: number;
+}
+
+/** A row of `rooms`. */
+export interface RoomRow {
+  room_id: string;
+  account_id: string;
+  name: string;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * The identity of whoever calls the Chime API. Chime writes the caller's IAM
+ * ARN into CreatedBy and InvitedBy; the local service checks signatures but
+ * knows no IAM users, so every caller is the AWS account's root.
+ */
+export const callerArn = (backend: Backend): string => `arn:aws:iam::${backend.accountId}:root`;
+
+/** Loads an account or throws NotFound. */
+export function requireAccount(backend: Backend, accountId: string): ChimeAccountRow {
+  const row = backend.db.prepare('SELECT * FROM chime_accounts WHERE account_id = ?').get(accountId) as ChimeAccountRow | undefined;
+  if (!row) throw notFound(`Account ${accountId} not found.`);
+  return row;
+}
+
+/** Loads a user of the account, or undefined (the account must exist). */
+export function findAccountUser(backend: Backend, accountId: string, userId: string): ChimeUserRow | undefined {
+  return backend.db.prepare('SELECT * FROM chime_users WHERE account_id = ? AND user_id = ?').get(accountId, userId) as ChimeUserRow | undefined;
+}
+
+/** Loads a room of the account or throws NotFound (first for the account, then for the room). */
+export function requireRoom(backend: Backend, accountId: string, roomId: string): RoomRow {
+  requireAccount(backend, accountId);
+  const row = backend.db.prepare('SELECT * FROM rooms WHERE account_id = ? AND room_id = ?').get(accountId, roomId) as RoomRow | undefined;
+  if (!row) throw notFound(`Room ${roomId} not found in account ${accountId}.`);
+  return row;
+}
+
+/** Where a page resumes: the (created_at, id) of the last row served. */
+type Position = [number, string];
+
+/** A listing ordered by (created_at, id), and how to read it. */
+export interface TimeOrderedListing<Row> {
+  /** Names the listing and the parameters that fix it, so a token cannot be replayed elsewhere. */
+  scope: string;
+  maxResults: number | undefined;
+  nextToken: string | undefined;
+  /** The model's MaxResults upper bound; also the page size when MaxResults is absent. */
+  maxPage: number;
+  id: (row: Row) => string;
+  /**
+   * Up to `limit` rows after `after` in (created_at, id) order. Callers add
+   * `AND (created_at, <id>) > (?, ?)` when `after` is set.
+   */
+  fetch: (after: Position | undefined, limit: number) => Row[];
+}
+
+/**
+ * One page of a listing in creation order. Keyset paging (rows strictly after
+ * the last one served), so rows added or removed between pages cause no gap
+ * or duplicate; one row more than the page is read to know if more follow.
+ * The NextToken is signed: a forged or foreign one is a BadRequest.
+ */
+export function timeOrderedPage<Row extends { created_at: number }>(backend: Backend, listing: TimeOrderedListing<Row>): { rows: Row[]; NextToken?: string } {
+  assertRange('MaxResults', listing.maxResults, 1, listing.maxPage);
+  // Chime documents no default page size; the largest page is the useful one.
+  const size = listing.maxResults ?? listing.maxPage;
+  const after = listing.nextToken ? backend.tokens.decode<Position>(listing.scope, listing.nextToken) : undefined;
+  const rows = listing.fetch(after, size + 1);
+  if (rows.length <= size) return { rows };
+  const page = rows.slice(0, size);
+  const last = page[page.length - 1];
+  return { rows: page, NextToken: backend.tokens.encode(listing.scope, [last.created_at, listing.id(last)] satisfies Position) };
+}
