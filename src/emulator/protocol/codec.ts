@@ -171,8 +171,10 @@ function toJson(shape: Shape, value: unknown): unknown {
       return (value as unknown[]).map((v) => toJson(shape.member ?? { type: 'string' }, v));
     case 'map':
       return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toJson(shape.value ?? { type: 'string' }, v)]));
-    case 'timestamp':
-      return (value instanceof Date ? value.getTime() : Number(value)) / 1000;
+    case 'timestamp': {
+      const ms = value instanceof Date ? value.getTime() : Number(value);
+      return shape.timestampFormat === 'iso8601' ? new Date(ms).toISOString() : ms / 1000;
+    }
     default:
       return value;
   }

@@ -18,6 +18,8 @@ export interface Shape {
   member?: Shape;
   key?: Shape;
   value?: Shape;
+  /** A timestamp's wire format when the model names one (the Chime 2018 API uses `iso8601`). */
+  timestampFormat?: string;
 }
 
 /** A structure member: its shape, where it travels and its wire name. */
@@ -87,6 +89,8 @@ function resolve(model: RawModel, raw: RawShape | undefined, seen: Map<RawShape,
   } else if (type === 'map') {
     shape.key = resolve(model, target.key, seen);
     shape.value = resolve(model, target.value, seen);
+  } else if (type === 'timestamp' && typeof target.timestampFormat === 'string') {
+    shape.timestampFormat = target.timestampFormat;
   }
   return shape;
 }

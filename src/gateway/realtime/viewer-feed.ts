@@ -236,7 +236,8 @@ export class ViewerFeed {
     const held = this.held.splice(0, count);
     let r = 0;
     for (const { event, at } of held) {
-      const time = event.kind === 'message' ? createdAt(event, at) : at;
+      // A created message sorts by its creation; an edit, a deletion or any other event by when it arrived.
+      const time = event.kind === 'message' && event.type.endsWith('CREATE_CHANNEL_MESSAGE') ? createdAt(event, at) : at;
       while (r < recovered.length && createdAt(recovered[r]) <= time) this.dispatch(recovered[r++]);
       this.dispatch(event);
     }
@@ -250,6 +251,11 @@ export class ViewerFeed {
     if (event.kind === 'message' && event.type === 'CREATE_CHANNEL_MESSAGE') {
       const cursor = this.cursorOf(channelArn!, this.viewerWide.size > 0, this.viewerWideSince);
       if (cursor && !cursor.admit(event.message)) return;
+      if (cursor && this.viewerWide.size > 0) {
+        // Most recently active last, so the cap forgets the quietest channel first.
+        this.cursors.delete(channelArn!);
+        this.cursors.set(channelArn!, cursor);
+      }
     }
     this.deliver(channelArn, event);
     if (event.kind === 'membership' && event.type === 'DELETE_CHANNEL_MEMBERSHIP' && event.membership.Member?.Arn === this.options.userArn) {

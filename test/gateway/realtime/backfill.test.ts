@@ -90,14 +90,13 @@ test('repeated upstream drops while messages flow: every subscriber gets every m
   const sent: Array<{ channelArn: string; content: string }> = [];
   let sending = true;
   let cuts = 0;
-  const t0 = Date.now();
   const killer = (async () => {
     while (sending) {
-      await sleep(100 + Math.random() * 100);
+      await sleep(80 + Math.random() * 80);
       if (sending) cuts += proxy.cut() > 0 ? 1 : 0;
     }
   })();
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 45; i++) {
     const channelArn = i % 3 === 2 ? b : a;
     const content = `m${i}`;
     await send(channelArn, content);
@@ -106,11 +105,9 @@ test('repeated upstream drops while messages flow: every subscriber gets every m
   }
   sending = false;
   await killer;
-  console.log('sent in', Date.now() - t0, 'cuts', cuts);
 
   const visible = (s: (typeof subscribers)[number]) => sent.filter((m) => (s.channelArn ? m.channelArn === s.channelArn : s.viewer === world.users.alice || m.channelArn === a));
   await waitFor(() => subscribers.every((s) => contents(s.events).length >= visible(s).length), 'every subscriber to catch up');
-  console.log('caught up at', Date.now() - t0);
   await sleep(100); // a late duplicate would show up here
   for (const s of subscribers) {
     // Per channel: exactly the messages sent, once each, in the order sent (viewer-wide subscribers included).
