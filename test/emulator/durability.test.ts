@@ -12,7 +12,13 @@ import {
   CreateAppInstanceUserCommand,
   DescribeAppInstanceUserCommand,
 } from '@aws-sdk/client-chime-sdk-identity';
-import { ChimeSDKMessagingClient, CreateChannelCommand, DescribeChannelCommand, GetChannelMessageCommand, SendChannelMessageCommand } from '@aws-sdk/client-chime-sdk-messaging';
+import {
+  ChimeSDKMessagingClient,
+  CreateChannelCommand,
+  DescribeChannelCommand,
+  GetChannelMessageCommand,
+  SendChannelMessageCommand,
+} from '@aws-sdk/client-chime-sdk-messaging';
 import { ServiceProcess, startCli } from '../support/child-process';
 import { clientConfig } from '../support/local-chime';
 

@@ -26,6 +26,13 @@ import {
   UpdateAppInstanceUserCommand,
   type Configuration,
 } from '@aws-sdk/client-chime-sdk-identity';
+import {
+  CreateChannelCommand,
+  CreateChannelMembershipCommand,
+  CreateChannelModeratorCommand,
+  ListChannelMembershipsCommand,
+  ListChannelModeratorsCommand,
+} from '@aws-sdk/client-chime-sdk-messaging';
 import { startTestChime, TestChime } from '../support/local-chime';
 
 let t: TestChime;
@@ -262,27 +269,18 @@ describe('AppInstanceUser', () => {
     const user = await newUser(instance, 'leaving');
     const stays = await newUser(instance, 'staying');
     await t.identity.send(new CreateAppInstanceAdminCommand({ AppInstanceArn: instance, AppInstanceAdminArn: user }));
-    // Channel rows are written directly: this test is about what deleting a user cleans up.
-    const channel = `${instance}/channel/c1`;
-    const db = t.chime.db;
-    db.prepare(
-      `INSERT INTO channels (arn, app_instance_arn, name, mode, privacy, created_by, created_at, updated_at) VALUES (?, ?, 'c', 'RESTRICTED', 'PRIVATE', ?, 0, 0)`,
-    ).run(channel, instance, user);
-    for (const member of [user, stays]) {
-      db.prepare(`INSERT INTO channel_memberships (channel_arn, member_arn, type, invited_by, created_at, updated_at) VALUES (?, ?, 'DEFAULT', ?, 0, 0)`).run(
-        channel,
-        member,
-        user,
-      );
-    }
-    db.prepare('INSERT INTO channel_moderators (channel_arn, moderator_arn, created_by, created_at) VALUES (?, ?, ?, 0)').run(channel, user, user);
+    const { ChannelArn } = await t.messaging.send(new CreateChannelCommand({ AppInstanceArn: instance, Name: 'c', ChimeBearer: stays }));
+    await t.messaging.send(new CreateChannelMembershipCommand({ ChannelArn, MemberArn: user, Type: 'DEFAULT', ChimeBearer: stays }));
+    await t.messaging.send(new CreateChannelModeratorCommand({ ChannelArn, ChannelModeratorArn: user, ChimeBearer: stays }));
 
     await t.identity.send(new DeleteAppInstanceUserCommand({ AppInstanceUserArn: user }));
     await expect(t.identity.send(new DescribeAppInstanceUserCommand({ AppInstanceUserArn: user }))).rejects.toBeInstanceOf(NotFoundException);
     const admins = await t.identity.send(new ListAppInstanceAdminsCommand({ AppInstanceArn: instance }));
     expect(admins.AppInstanceAdmins).toEqual([]);
-    expect(db.prepare('SELECT member_arn FROM channel_memberships WHERE channel_arn = ?').all(channel)).toEqual([{ member_arn: stays }]);
-    expect(db.prepare('SELECT count(*) AS n FROM channel_moderators WHERE channel_arn = ?').get(channel)).toEqual({ n: 0 });
+    const members = await t.messaging.send(new ListChannelMembershipsCommand({ ChannelArn, ChimeBearer: stays }));
+    expect(members.ChannelMemberships!.map((m) => m.Member!.Arn)).toEqual([stays]);
+    const moderators = await t.messaging.send(new ListChannelModeratorsCommand({ ChannelArn, ChimeBearer: stays }));
+    expect(moderators.ChannelModerators!.map((m) => m.Moderator!.Arn)).toEqual([stays]);
     await expect(t.identity.send(new DeleteAppInstanceUserCommand({ AppInstanceUserArn: user }))).rejects.toBeInstanceOf(NotFoundException);
   });
 
@@ -447,13 +445,11 @@ describe('AppInstance settings', () => {
 
   test('PutAppInstanceRetentionSettings rejects RetentionDays outside 1..5475 and unknown AppInstances', async () => {
     const instance = await newInstance();
-    await expect(
-      t.identity.send(new PutAppInstanceRetentionSettingsCommand({ AppInstanceArn: instance, AppInstanceRetentionSettings: { ChannelRetentionSettings: { RetentionDays: 5476 } } })),
-    ).rejects.toThrow(/RetentionDays must be an integer in 1\.\.5475, got 5476/);
+    const put = (RetentionDays: number) =>
+      t.identity.send(new PutAppInstanceRetentionSettingsCommand({ AppInstanceArn: instance, AppInstanceRetentionSettings: { ChannelRetentionSettings: { RetentionDays } } }));
+    await expect(put(5476)).rejects.toThrow(/RetentionDays must be an integer in 1\.\.5475, got 5476/);
     await t.identity.send(new DeleteAppInstanceCommand({ AppInstanceArn: instance }));
-    await expect(
-      t.identity.send(new PutAppInstanceRetentionSettingsCommand({ AppInstanceArn: instance, AppInstanceRetentionSettings: { ChannelRetentionSettings: { RetentionDays: 1 } } })),
-    ).rejects.toBeInstanceOf(NotFoundException);
+    await expect(put(1)).rejects.toBeInstanceOf(NotFoundException);
     await expect(t.identity.send(new GetAppInstanceRetentionSettingsCommand({ AppInstanceArn: instance }))).rejects.toBeInstanceOf(NotFoundException);
   });
 });

@@ -11,6 +11,7 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-chime-sdk-identity';
 import {
+  CreateChannelCommand,
   ListTagsForResourceCommand as MessagingListTags,
   NotFoundException as MessagingNotFound,
   TagResourceCommand as MessagingTagResource,
@@ -75,11 +76,8 @@ test('UntagResource removes the named keys and ignores keys the resource lacks',
 });
 
 test('TagResource through the messaging client tags a channel, visible to both clients', async () => {
-  // The channel row is written directly: this test is about tags, not channel creation.
-  const channel = `${instance}/channel/tagged-channel`;
-  t.chime.db
-    .prepare(`INSERT INTO channels (arn, app_instance_arn, name, mode, privacy, created_by, created_at, updated_at) VALUES (?, ?, 'c', 'RESTRICTED', 'PRIVATE', ?, 0, 0)`)
-    .run(channel, instance, `${instance}/user/nobody`);
+  const creator = await newUser();
+  const channel = (await t.messaging.send(new CreateChannelCommand({ AppInstanceArn: instance, Name: 'tagged', ChimeBearer: creator }))).ChannelArn!;
   await t.messaging.send(new MessagingTagResource({ ResourceARN: channel, Tags: [{ Key: 'topic', Value: 'support' }, { Key: 'tier', Value: 'gold' }] }));
   const viaMessaging = await t.messaging.send(new MessagingListTags({ ResourceARN: channel }));
   expect(viaMessaging.Tags).toEqual([

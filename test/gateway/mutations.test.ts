@@ -109,7 +109,7 @@ describe('deleteChannel', () => {
     const { payload } = await mutate('deleteChannel', 'DeleteChannelInput', '{ clientMutationId deletedChannelId }', { channelId: id, clientMutationId: 'd' }, alice);
     expect(payload).toEqual({ clientMutationId: 'd', deletedChannelId: id });
     const { body } = await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id }, alice);
-    expect(body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(body.errors![0].extensions.code).toBe('NOT_FOUND');
   });
 });
 

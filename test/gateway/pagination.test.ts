@@ -145,8 +145,8 @@ describe('list connections (first/after over NextToken)', () => {
   test('page sizes outside 1..200 are BAD_USER_INPUT naming the argument and the limit, before any upstream call', async () => {
     for (const first of [0, 201, -1]) {
       const { body } = await t.gql(MEMBERS_PAGE, { id: crowd.id, first }, alice);
-      expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
-      expect(body.errors[0].message).toMatch(/first must be between 1 and 200/);
+      expect(body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+      expect(body.errors![0].message).toMatch(/first must be between 1 and 200/);
       expect(body.extensions.chime.byOperation.ListChannelMemberships).toBeUndefined();
     }
   });
@@ -155,7 +155,7 @@ describe('list connections (first/after over NextToken)', () => {
     const other = await query(`{ viewer { channelMemberships(first: 1) { edges { cursor } } } }`);
     for (const after of [other.data.viewer.channelMemberships.edges[0].cursor, 'not-a-cursor', Buffer.from('{"l":1}').toString('base64url')]) {
       const { body } = await t.gql(MEMBERS_PAGE, { id: crowd.id, first: 5, after }, alice);
-      expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+      expect(body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     }
   });
 });
@@ -283,7 +283,7 @@ describe('message history (first/after and last/before over time bounds)', () =>
   test('first with last, or a size outside 1..200, is BAD_USER_INPUT before any upstream call', async () => {
     for (const variables of [{ first: 5, last: 5 }, { last: 201 }, { first: 0 }]) {
       const { body } = await t.gql(HISTORY_PAGE, { id: history.id, ...variables }, alice);
-      expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(body.errors![0].extensions.code).toBe('BAD_USER_INPUT');
       expect(body.extensions.chime.byOperation.ListChannelMessages).toBeUndefined();
     }
   });
@@ -293,6 +293,6 @@ describe('message history (first/after and last/before over time bounds)', () =>
     await send(other.arn, 'x');
     const { data } = await query(HISTORY_PAGE, { id: other.id, last: 1 });
     const { body } = await t.gql(HISTORY_PAGE, { id: history.id, last: 5, before: data.node.messages.edges[0].cursor }, alice);
-    expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'before' });
+    expect(body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'before' });
   });
 });

@@ -122,7 +122,7 @@ describe('Query.viewer and AppInstanceUser', () => {
     const query = `query($arn: String!) { appInstanceUser(arn: $arn) { name channelMemberships { edges { node { channel { name } } } } } }`;
     const denied = await t.gql(query, { arn: t.world.users.bob }, tokens.alice);
     expect(denied.body.data.appInstanceUser).toEqual({ name: 'bob', channelMemberships: null });
-    expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(denied.body.errors![0].extensions.code).toBe('FORBIDDEN');
     const allowed = await data(query, { arn: t.world.users.bob }, tokens.admin);
     expect(allowed.appInstanceUser.channelMemberships.edges).toHaveLength(1);
   });
@@ -141,7 +141,7 @@ describe('Query.appInstance and AppInstance', () => {
       { name: 'secret', privacy: 'PRIVATE', mode: 'RESTRICTED' },
     ]);
     const denied = await t.gql(query, {}, tokens.alice);
-    expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(denied.body.errors![0].extensions.code).toBe('FORBIDDEN');
     expect(denied.body.data.appInstance.channels).toBeNull();
   });
 });
@@ -319,7 +319,7 @@ describe('Query.node and Query.nodes', () => {
     const { body } = await t.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [d.channel.id, gone] }, tokens.alice);
     expect(body.data.nodes).toEqual([{ id: d.channel.id }, null]);
     expect(body.errors).toHaveLength(1);
-    expect(body.errors[0]).toMatchObject({ path: ['nodes', 1], extensions: { code: 'NOT_FOUND' } });
+    expect(body.errors![0]).toMatchObject({ path: ['nodes', 1], extensions: { code: 'NOT_FOUND' } });
   });
 });
 

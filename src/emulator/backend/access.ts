@@ -34,11 +34,11 @@ export interface ChannelAccess {
 export function requireBearer(backend: Backend, arn: string | undefined): Bearer {
   if (!arn) throw forbidden('The x-amz-chime-bearer header is required.');
   assertChimeArn('ChimeBearer', arn);
-  const user = backend.db.prepare('SELECT arn, app_instance_arn, name FROM app_instance_users WHERE arn = ?').get(arn) as
+  const user = backend.statement('SELECT arn, app_instance_arn, name FROM app_instance_users WHERE arn = ?').get(arn) as
     | { arn: string; app_instance_arn: string; name: string }
     | undefined;
   if (user) return { arn, appInstanceArn: user.app_instance_arn, name: user.name, kind: 'user' };
-  const bot = backend.db.prepare('SELECT arn, app_instance_arn, name FROM app_instance_bots WHERE arn = ?').get(arn) as
+  const bot = backend.statement('SELECT arn, app_instance_arn, name FROM app_instance_bots WHERE arn = ?').get(arn) as
     | { arn: string; app_instance_arn: string; name: string | null }
     | undefined;
   if (bot) return { arn, appInstanceArn: bot.app_instance_arn, name: bot.name ?? '', kind: 'bot' };
@@ -47,13 +47,13 @@ export function requireBearer(backend: Backend, arn: string | undefined): Bearer
 
 /** True if `arn` is an AppInstanceAdmin of the AppInstance. */
 export function isAppInstanceAdmin(backend: Backend, appInstanceArn: string, arn: string): boolean {
-  return backend.db.prepare('SELECT 1 FROM app_instance_admins WHERE app_instance_arn = ? AND admin_arn = ?').get(appInstanceArn, arn) !== undefined;
+  return backend.statement('SELECT 1 FROM app_instance_admins WHERE app_instance_arn = ? AND admin_arn = ?').get(appInstanceArn, arn) !== undefined;
 }
 
 /** Loads a channel or throws NotFound. */
 export function requireChannel(backend: Backend, channelArn: string): ChannelRow {
   assertChimeArn('ChannelArn', channelArn);
-  const channel = backend.db.prepare('SELECT * FROM channels WHERE arn = ?').get(channelArn) as ChannelRow | undefined;
+  const channel = backend.statement('SELECT * FROM channels WHERE arn = ?').get(channelArn) as ChannelRow | undefined;
   if (!channel) throw notFound(`Channel ${channelArn} not found.`);
   return channel;
 }
@@ -65,16 +65,15 @@ export function channelAccess(backend: Backend, channelArn: string, bearerArn: s
   if (channel.app_instance_arn !== bearer.appInstanceArn) {
     throw forbidden(`The bearer does not belong to the AppInstance of channel ${channelArn}.`);
   }
-  const db = backend.db;
-  return {
+    return {
     channel,
     bearer,
     admin: isAppInstanceAdmin(backend, channel.app_instance_arn, bearer.arn),
-    moderator: db.prepare('SELECT 1 FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').get(channelArn, bearer.arn) !== undefined,
-    membership: db.prepare('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').get(channelArn, bearer.arn) as
+    moderator: backend.statement('SELECT 1 FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').get(channelArn, bearer.arn) !== undefined,
+    membership: backend.statement('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').get(channelArn, bearer.arn) as
       | MembershipRow
       | undefined,
-    banned: db.prepare('SELECT 1 FROM channel_bans WHERE channel_arn = ? AND member_arn = ?').get(channelArn, bearer.arn) !== undefined,
+    banned: backend.statement('SELECT 1 FROM channel_bans WHERE channel_arn = ? AND member_arn = ?').get(channelArn, bearer.arn) !== undefined,
   };
 }
 
@@ -87,7 +86,7 @@ export function requireModeratorOrAdmin(access: ChannelAccess, action: string): 
 
 /** The ARNs that receive a channel's session events: its current members. */
 export function channelRecipients(backend: Backend, channelArn: string): string[] {
-  return (backend.db.prepare('SELECT member_arn FROM channel_memberships WHERE channel_arn = ?').all(channelArn) as { member_arn: string }[]).map(
+  return (backend.statement('SELECT member_arn FROM channel_memberships WHERE channel_arn = ?').all(channelArn) as { member_arn: string }[]).map(
     (r) => r.member_arn,
   );
 }

@@ -49,20 +49,20 @@ export const callerArn = (backend: Backend): string => `arn:aws:iam::${backend.a
 
 /** Loads an account or throws NotFound. */
 export function requireAccount(backend: Backend, accountId: string): ChimeAccountRow {
-  const row = backend.db.prepare('SELECT * FROM chime_accounts WHERE account_id = ?').get(accountId) as ChimeAccountRow | undefined;
+  const row = backend.statement('SELECT * FROM chime_accounts WHERE account_id = ?').get(accountId) as ChimeAccountRow | undefined;
   if (!row) throw notFound(`Account ${accountId} not found.`);
   return row;
 }
 
 /** Loads a user of the account, or undefined (the account must exist). */
 export function findAccountUser(backend: Backend, accountId: string, userId: string): ChimeUserRow | undefined {
-  return backend.db.prepare('SELECT * FROM chime_users WHERE account_id = ? AND user_id = ?').get(accountId, userId) as ChimeUserRow | undefined;
+  return backend.statement('SELECT * FROM chime_users WHERE account_id = ? AND user_id = ?').get(accountId, userId) as ChimeUserRow | undefined;
 }
 
 /** Loads a room of the account or throws NotFound (first for the account, then for the room). */
 export function requireRoom(backend: Backend, accountId: string, roomId: string): RoomRow {
   requireAccount(backend, accountId);
-  const row = backend.db.prepare('SELECT * FROM rooms WHERE account_id = ? AND room_id = ?').get(accountId, roomId) as RoomRow | undefined;
+  const row = backend.statement('SELECT * FROM rooms WHERE account_id = ? AND room_id = ?').get(accountId, roomId) as RoomRow | undefined;
   if (!row) throw notFound(`Room ${roomId} not found in account ${accountId}.`);
   return row;
 }

@@ -95,7 +95,7 @@ function assertEmail(name: string, email: string | undefined): void {
 const emailKey = (email: string): string => email.toLowerCase();
 
 function findUserByEmail(backend: Backend, accountId: string, email: string): ChimeUserRow | undefined {
-  return backend.db.prepare('SELECT * FROM chime_users WHERE account_id = ? AND email_key = ?').get(accountId, emailKey(email)) as ChimeUserRow | undefined;
+  return backend.statement('SELECT * FROM chime_users WHERE account_id = ? AND email_key = ?').get(accountId, emailKey(email)) as ChimeUserRow | undefined;
 }
 
 // ---------------------------------------------------------------- accounts
@@ -104,7 +104,7 @@ function createAccount(backend: Backend, input: CreateAccountRequest): Output<Cr
   assertLength('Name', input.Name, 1, 100);
   assertPattern('Name', input.Name, NOT_BLANK);
   const row: ChimeAccountRow = { account_id: backend.newId(), name: input.Name as string, created_at: backend.now() };
-  backend.db.prepare('INSERT INTO chime_accounts (account_id, name, created_at) VALUES (?, ?, ?)').run(row.account_id, row.name, row.created_at);
+  backend.statement('INSERT INTO chime_accounts (account_id, name, created_at) VALUES (?, ?, ?)').run(row.account_id, row.name, row.created_at);
   return { Account: accountOf(backend, row) };
 }
 
@@ -134,7 +134,7 @@ function listAccounts(backend: Backend, input: ListAccountsRequest): Output<List
     fetch: (after, limit) => {
       const where = [...filters, ...(after ? ['(created_at, account_id) > (?, ?)'] : [])];
       const sql = `SELECT * FROM chime_accounts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, account_id LIMIT ?`;
-      return backend.db.prepare(sql).all(...params, ...(after ?? []), limit) as ChimeAccountRow[];
+      return backend.statement(sql).all(...params, ...(after ?? []), limit) as ChimeAccountRow[];
     },
   });
   return { Accounts: page.rows.map((r) => accountOf(backend, r)), NextToken: page.NextToken };
@@ -145,7 +145,7 @@ function deleteAccount(backend: Backend, input: DeleteAccountRequest): void {
   const accountId = input.AccountId as string;
   backend.transaction(() => {
     requireAccount(backend, accountId);
-    backend.db.prepare('DELETE FROM chime_accounts WHERE account_id = ?').run(accountId);
+    backend.statement('DELETE FROM chime_accounts WHERE account_id = ?').run(accountId);
   });
 }
 
@@ -171,11 +171,11 @@ function inviteUsers(backend: Backend, input: InviteUsersRequest): Output<Invite
       const existing = findUserByEmail(backend, accountId, email);
       if (existing) {
         if (existing.invitation_status === 'Pending') {
-          backend.db.prepare('UPDATE chime_users SET invited_at = ? WHERE user_id = ?').run(now, existing.user_id);
+          backend.statement('UPDATE chime_users SET invited_at = ? WHERE user_id = ?').run(now, existing.user_id);
         }
       } else {
-        backend.db
-          .prepare(
+        backend
+          .statement(
             `INSERT INTO chime_users (user_id, account_id, email, email_key, user_type, license_type, registration_status, invitation_status, invited_at, created_at)
              VALUES (?, ?, ?, ?, ?, ?, 'Unregistered', 'Pending', ?, ?)`,
           )
@@ -216,8 +216,8 @@ function createUser(backend: Backend, input: CreateUserRequest): Output<CreateUs
       registered_at: now,
       created_at: now,
     };
-    backend.db
-      .prepare(
+    backend
+      .statement(
         `INSERT INTO chime_users (user_id, account_id, email, email_key, display_name, user_type, license_type, registration_status, invitation_status, invited_at, registered_at, created_at)
          VALUES (@user_id, @account_id, @email, @email_key, @display_name, @user_type, @license_type, @registration_status, @invitation_status, @invited_at, @registered_at, @created_at)`,
       )
@@ -258,8 +258,8 @@ function listUsers(backend: Backend, input: ListUsersRequest): Output<ListUsersR
     id: (r: ChimeUserRow) => r.user_id,
     fetch: (after, limit) => {
       const where = [...filters, ...(after ? ['(created_at, user_id) > (?, ?)'] : [])];
-      return backend.db
-        .prepare(`SELECT * FROM chime_users WHERE ${where.join(' AND ')} ORDER BY created_at, user_id LIMIT ?`)
+      return backend
+        .statement(`SELECT * FROM chime_users WHERE ${where.join(' AND ')} ORDER BY created_at, user_id LIMIT ?`)
         .all(...params, ...(after ?? []), limit) as ChimeUserRow[];
     },
   });

@@ -4,6 +4,7 @@
  * never sees HTTP; operations receive decoded inputs and return outputs.
  */
 import { randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import { Db } from '../store/database';
 import { ArnScope } from './arns';
 import { EventBus } from './events';
@@ -32,6 +33,7 @@ export class Backend implements ArnScope {
   readonly sessionHost: () => string;
   private readonly clock: () => number;
   private lastNow = 0;
+  private readonly statements = new Map<string, Statement>();
 
   constructor(options: BackendOptions) {
     this.db = options.db;
@@ -51,6 +53,19 @@ export class Backend implements ArnScope {
   /** A fresh id for new resources (UUID v4, as Chime uses). */
   newId(): string {
     return randomUUID();
+  }
+
+  /**
+   * A prepared statement for `sql`, compiled once per backend. Hot paths
+   * (every send, every access check) would otherwise re-parse SQL per call.
+   */
+  statement(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   /** Runs `fn` in one SQLite transaction (all or nothing). */

@@ -44,14 +44,14 @@ function createChannelBan(backend: Backend, input: CreateChannelBanRequest): Out
   const memberArn = input.MemberArn as string;
   const event = backend.transaction(() => {
     requireChannelIdentity(backend, access.channel, 'MemberArn', memberArn);
-    if (backend.db.prepare('SELECT 1 FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').get(channelArn, memberArn)) {
+    if (backend.statement('SELECT 1 FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').get(channelArn, memberArn)) {
       throw forbidden(`${memberArn} is a moderator of channel ${channelArn} and cannot be banned; DeleteChannelModerator must come first.`);
     }
     if (isAppInstanceAdmin(backend, access.channel.app_instance_arn, memberArn)) {
       throw forbidden(`${memberArn} is an AppInstanceAdmin and cannot be banned.`);
     }
-    const inserted = backend.db
-      .prepare('INSERT OR IGNORE INTO channel_bans (channel_arn, member_arn, created_by, created_at) VALUES (?, ?, ?, ?)')
+    const inserted = backend
+      .statement('INSERT OR IGNORE INTO channel_bans (channel_arn, member_arn, created_by, created_at) VALUES (?, ?, ?, ?)')
       .run(channelArn, memberArn, access.bearer.arn, backend.now());
     if (inserted.changes === 0) throw conflict(`${memberArn} is already banned from channel ${channelArn}.`);
     return removeMembership(backend, channelArn, memberArn);
@@ -63,7 +63,7 @@ function createChannelBan(backend: Backend, input: CreateChannelBanRequest): Out
 function describeChannelBan(backend: Backend, input: DescribeChannelBanRequest): Output<DescribeChannelBanResponse> {
   const access = banAccess(backend, input, 'see channel bans');
   const memberArn = input.MemberArn as string;
-  const row = backend.db.prepare('SELECT * FROM channel_bans WHERE channel_arn = ? AND member_arn = ?').get(access.channel.arn, memberArn) as
+  const row = backend.statement('SELECT * FROM channel_bans WHERE channel_arn = ? AND member_arn = ?').get(access.channel.arn, memberArn) as
     | BanRow
     | undefined;
   if (!row) throw notFound(`${memberArn} is not banned from channel ${access.channel.arn}.`);
@@ -84,7 +84,7 @@ function describeChannelBan(backend: Backend, input: DescribeChannelBanRequest):
  */
 function deleteChannelBan(backend: Backend, input: DeleteChannelBanRequest): void {
   const access = banAccess(backend, input, 'lift channel bans');
-  backend.db.prepare('DELETE FROM channel_bans WHERE channel_arn = ? AND member_arn = ?').run(access.channel.arn, input.MemberArn);
+  backend.statement('DELETE FROM channel_bans WHERE channel_arn = ? AND member_arn = ?').run(access.channel.arn, input.MemberArn);
 }
 
 /** Bans in the order they were made. */

@@ -90,7 +90,7 @@ function requireOwnInstance(bearer: Bearer, appInstanceArn: string): void {
 // ------------------------------------------------------------------ shared
 
 function loadChannel(backend: Backend, arn: string): ChannelRow {
-  return backend.db.prepare('SELECT * FROM channels WHERE arn = ?').get(arn) as ChannelRow;
+  return backend.statement('SELECT * FROM channels WHERE arn = ?').get(arn) as ChannelRow;
 }
 
 /**
@@ -101,8 +101,8 @@ function loadChannel(backend: Backend, arn: string): ChannelRow {
  */
 export function removeChannel(backend: Backend, row: ChannelRow): ChannelEvent {
   const event = channelEvent(backend, 'DELETE_CHANNEL', row, channelRecipients(backend, row.arn));
-  backend.db.prepare('DELETE FROM tags WHERE resource_arn = ?').run(row.arn);
-  backend.db.prepare('DELETE FROM channels WHERE arn = ?').run(row.arn);
+  backend.statement('DELETE FROM tags WHERE resource_arn = ?').run(row.arn);
+  backend.statement('DELETE FROM channels WHERE arn = ?').run(row.arn);
   return event;
 }
 
@@ -153,12 +153,12 @@ function createChannel(backend: Backend, input: CreateChannelRequest): Output<Cr
   const result = backend.transaction(() =>
     idempotent(backend, `CreateChannel|${instance}`, input.ClientRequestToken, input, () => {
       const arn = childArn(instance, 'channel', input.ChannelId ?? backend.newId());
-      if (backend.db.prepare('SELECT 1 FROM channels WHERE arn = ?').get(arn)) {
+      if (backend.statement('SELECT 1 FROM channels WHERE arn = ?').get(arn)) {
         throw conflict(`A channel with ChannelId ${input.ChannelId} already exists in ${instance}.`);
       }
       const now = backend.now();
-      backend.db
-        .prepare(
+      backend
+        .statement(
           `INSERT INTO channels (arn, app_instance_arn, name, mode, privacy, metadata, created_by, created_at, updated_at,
                                  expiration_criterion, expiration_days, elastic_json)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -219,8 +219,8 @@ function updateChannel(backend: Backend, input: UpdateChannelRequest): Output<Up
   }
   const arn = access.channel.arn;
   const event = backend.transaction(() => {
-    backend.db
-      .prepare(
+    backend
+      .statement(
         `UPDATE channels SET name = COALESCE(?, name), mode = COALESCE(?, mode), metadata = COALESCE(?, metadata), updated_at = ?
          WHERE arn = ?`,
       )
@@ -260,10 +260,10 @@ function listChannels(backend: Backend, input: ListChannelsRequest): Output<List
   // Two statements rather than one with an OR, so SQLite walks channels_by_instance from the cursor on.
   const rows = (
     after
-      ? backend.db
-          .prepare('SELECT * FROM channels WHERE app_instance_arn = ? AND privacy = ? AND (name, arn) > (?, ?) ORDER BY name, arn LIMIT ?')
+      ? backend
+          .statement('SELECT * FROM channels WHERE app_instance_arn = ? AND privacy = ? AND (name, arn) > (?, ?) ORDER BY name, arn LIMIT ?')
           .all(instance, privacy, after[0], after[1], limit + 1)
-      : backend.db.prepare('SELECT * FROM channels WHERE app_instance_arn = ? AND privacy = ? ORDER BY name, arn LIMIT ?').all(instance, privacy, limit + 1)
+      : backend.statement('SELECT * FROM channels WHERE app_instance_arn = ? AND privacy = ? ORDER BY name, arn LIMIT ?').all(instance, privacy, limit + 1)
   ) as ChannelRow[];
   const { items, NextToken } = page(backend, scope, rows, limit, (r) => [r.name, r.arn]);
   return { Channels: items.map(channelSummaryOf), NextToken };
@@ -289,8 +289,8 @@ function listChannelsModeratedByAppInstanceUser(
   requireSelfOrAdmin(backend, bearer, user);
   const scope = `ListChannelsModeratedByAppInstanceUser|${user}`;
   const after = startAfter<string>(backend, scope, input.NextToken);
-  const rows = backend.db
-    .prepare(
+  const rows = backend
+    .statement(
       `SELECT c.* FROM channel_moderators m JOIN channels c ON c.arn = m.channel_arn
        WHERE m.moderator_arn = ? AND m.channel_arn > ? ORDER BY m.channel_arn LIMIT ?`,
     )
@@ -310,7 +310,7 @@ function describeChannelModeratedByAppInstanceUser(
   if (user !== access.bearer.arn && !access.admin) {
     throw forbidden(`Only ${user} itself or an AppInstanceAdmin may describe the channels it moderates.`);
   }
-  const moderates = backend.db.prepare('SELECT 1 FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').get(access.channel.arn, user);
+  const moderates = backend.statement('SELECT 1 FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').get(access.channel.arn, user);
   if (!moderates) throw notFound(`${user} is not a moderator of channel ${access.channel.arn}.`);
   return { Channel: { ChannelSummary: channelSummaryOf(access.channel) } };
 }
@@ -327,8 +327,8 @@ function putChannelExpirationSettings(backend: Backend, input: PutChannelExpirat
   assertExpirationSettings(settings);
   const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   requireModeratorOrAdmin(access, 'set the expiration settings of a channel');
-  backend.db
-    .prepare('UPDATE channels SET expiration_criterion = ?, expiration_days = ?, updated_at = ? WHERE arn = ?')
+  backend
+    .statement('UPDATE channels SET expiration_criterion = ?, expiration_days = ?, updated_at = ? WHERE arn = ?')
     .run(settings?.ExpirationCriterion ?? null, settings?.ExpirationDays ?? null, backend.now(), access.channel.arn);
   return { ChannelArn: access.channel.arn, ExpirationSettings: settings };
 }

@@ -35,7 +35,7 @@ const EXPIRED = `
  */
 export function sweepExpiredChannels(backend: Backend): number {
   const events = backend.transaction(() => {
-    const expired = backend.db.prepare(EXPIRED).all(backend.now()) as ChannelRow[];
+    const expired = backend.statement(EXPIRED).all(backend.now()) as ChannelRow[];
     return expired.map((row) => removeChannel(backend, row));
   });
   for (const event of events) backend.events.publish(event);

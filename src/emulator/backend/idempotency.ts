@@ -19,8 +19,8 @@ export function idempotent<T>(
 ): T {
   if (!token) return create();
   const fingerprint = createHash('sha256').update(JSON.stringify(parameters ?? null)).digest('hex');
-  const row = backend.db
-    .prepare('SELECT fingerprint, result_json FROM idempotency WHERE scope = ? AND token = ?')
+  const row = backend
+    .statement('SELECT fingerprint, result_json FROM idempotency WHERE scope = ? AND token = ?')
     .get(scope, token) as { fingerprint: string; result_json: string } | undefined;
   if (row) {
     if (row.fingerprint !== fingerprint) {
@@ -29,8 +29,8 @@ export function idempotent<T>(
     return JSON.parse(row.result_json, reviveDates) as T;
   }
   const result = create();
-  backend.db
-    .prepare('INSERT INTO idempotency (scope, token, fingerprint, result_json, created_at) VALUES (?, ?, ?, ?, ?)')
+  backend
+    .statement('INSERT INTO idempotency (scope, token, fingerprint, result_json, created_at) VALUES (?, ?, ?, ?, ?)')
     .run(scope, token, fingerprint, JSON.stringify(result), backend.now());
   return result;
 }

@@ -260,7 +260,9 @@ function updateAppInstanceUser(backend: Backend, input: UpdateAppInstanceUserReq
   assertUserName(input.Name);
   assertLength('Metadata', input.Metadata, 0, 1024);
   requireUser(backend, arn);
-  backend.db.prepare('UPDATE app_instance_users SET name = ?, metadata = ?, updated_at = ? WHERE arn = ?').run(input.Name, input.Metadata, backend.now(), arn);
+  backend.db
+    .prepare('UPDATE app_instance_users SET name = ?, metadata = ?, updated_at = ? WHERE arn = ?')
+    .run(input.Name, input.Metadata, backend.now(), arn);
   return { AppInstanceUserArn: arn };
 }
 

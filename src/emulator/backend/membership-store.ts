@@ -17,8 +17,8 @@ export type MembershipType = 'DEFAULT' | 'HIDDEN';
 
 /** The Member object of payloads and API outputs: ARN and display name. */
 export function identityOf(backend: Backend, arn: string): { Arn: string; Name: string } {
-  const row = (backend.db.prepare('SELECT name FROM app_instance_users WHERE arn = ?').get(arn) ??
-    backend.db.prepare('SELECT name FROM app_instance_bots WHERE arn = ?').get(arn)) as { name: string | null } | undefined;
+  const row = (backend.statement('SELECT name FROM app_instance_users WHERE arn = ?').get(arn) ??
+    backend.statement('SELECT name FROM app_instance_bots WHERE arn = ?').get(arn)) as { name: string | null } | undefined;
   return { Arn: arn, Name: row?.name ?? '' };
 }
 
@@ -36,8 +36,8 @@ export function insertMembership(
   subChannelId?: string,
 ): MembershipRow | undefined {
   const now = backend.now();
-  const result = backend.db
-    .prepare(
+  const result = backend
+    .statement(
       `INSERT OR IGNORE INTO channel_memberships (channel_arn, member_arn, type, invited_by, created_at, updated_at, sub_channel_id)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -59,8 +59,8 @@ export function insertMembership(
 /** Inserts a moderator (inside a transaction); returns false if already one. */
 export function insertModerator(backend: Backend, channelArn: string, moderatorArn: string, createdBy: string): boolean {
   return (
-    backend.db
-      .prepare('INSERT OR IGNORE INTO channel_moderators (channel_arn, moderator_arn, created_by, created_at) VALUES (?, ?, ?, ?)')
+    backend
+      .statement('INSERT OR IGNORE INTO channel_moderators (channel_arn, moderator_arn, created_by, created_at) VALUES (?, ?, ?, ?)')
       .run(channelArn, moderatorArn, createdBy, backend.now()).changes > 0
   );
 }
@@ -95,8 +95,8 @@ export function membershipEvent(
  */
 export function requireChannelIdentity(backend: Backend, channel: ChannelRow, parameter: string, arn: string): void {
   const known =
-    backend.db.prepare('SELECT 1 FROM app_instance_users WHERE arn = ? AND app_instance_arn = ?').get(arn, channel.app_instance_arn) ??
-    backend.db.prepare('SELECT 1 FROM app_instance_bots WHERE arn = ? AND app_instance_arn = ?').get(arn, channel.app_instance_arn);
+    backend.statement('SELECT 1 FROM app_instance_users WHERE arn = ? AND app_instance_arn = ?').get(arn, channel.app_instance_arn) ??
+    backend.statement('SELECT 1 FROM app_instance_bots WHERE arn = ? AND app_instance_arn = ?').get(arn, channel.app_instance_arn);
   if (!known) {
     throw badRequest(`${parameter} ${arn} is not an AppInstanceUser or AppInstanceBot of the channel's AppInstance ${channel.app_instance_arn}.`);
   }
@@ -104,7 +104,7 @@ export function requireChannelIdentity(backend: Backend, channel: ChannelRow, pa
 
 /** True if `arn` is banned from the channel. */
 export function isBanned(backend: Backend, channelArn: string, arn: string): boolean {
-  return backend.db.prepare('SELECT 1 FROM channel_bans WHERE channel_arn = ? AND member_arn = ?').get(channelArn, arn) !== undefined;
+  return backend.statement('SELECT 1 FROM channel_bans WHERE channel_arn = ? AND member_arn = ?').get(channelArn, arn) !== undefined;
 }
 
 /**
@@ -113,8 +113,8 @@ export function isBanned(backend: Backend, channelArn: string, arn: string): boo
  */
 export function subChannelRecipients(backend: Backend, channelArn: string, subChannelId: string): string[] {
   return (
-    backend.db
-      .prepare(
+    backend
+      .statement(
         `SELECT member_arn FROM channel_memberships WHERE channel_arn = ? AND sub_channel_id = ?
          UNION SELECT member_arn FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND sub_channel_id = ?`,
       )
@@ -124,8 +124,8 @@ export function subChannelRecipients(backend: Backend, channelArn: string, subCh
 
 /** Closes a sub-channel nobody belongs to any more (inside a transaction). */
 export function dropEmptySubChannel(backend: Backend, channelArn: string, subChannelId: string): void {
-  backend.db
-    .prepare(
+  backend
+    .statement(
       `DELETE FROM sub_channels WHERE channel_arn = @channel AND sub_channel_id = @sub
          AND NOT EXISTS (SELECT 1 FROM channel_memberships WHERE channel_arn = @channel AND sub_channel_id = @sub)
          AND NOT EXISTS (SELECT 1 FROM sub_channel_moderator_memberships WHERE channel_arn = @channel AND sub_channel_id = @sub)`,
@@ -142,13 +142,13 @@ export function dropEmptySubChannel(backend: Backend, channelArn: string, subCha
  * Rebalancing the sub-channel is `settleSubChannel` (sub-channels.ts).
  */
 export function removeMembership(backend: Backend, channelArn: string, memberArn: string): ChannelEvent | undefined {
-  const row = backend.db.prepare('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').get(channelArn, memberArn) as
+  const row = backend.statement('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').get(channelArn, memberArn) as
     | MembershipRow
     | undefined;
   if (!row) return undefined;
   const sub = row.sub_channel_id;
   const recipients = sub === null ? channelRecipients(backend, channelArn) : subChannelRecipients(backend, channelArn, sub);
-  backend.db.prepare('DELETE FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').run(channelArn, memberArn);
+  backend.statement('DELETE FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').run(channelArn, memberArn);
   if (sub !== null) dropEmptySubChannel(backend, channelArn, sub);
   return membershipEvent('DELETE_CHANNEL_MEMBERSHIP', channelArn, membershipPayload(backend, row), recipients);
 }
@@ -198,8 +198,8 @@ export function rosterPage<Row>(backend: Backend, query: RosterQuery): RosterPag
   assertLength('NextToken', query.nextToken, 0, 2048);
   const after = query.nextToken ? backend.tokens.decode<RosterPosition>(query.scope, query.nextToken) : undefined;
   const keyset = after ? ` AND (created_at, ${query.arnColumn}) > (?, ?)` : '';
-  const rows = backend.db
-    .prepare(`SELECT * FROM ${query.table} WHERE (${query.where})${keyset} ORDER BY created_at, ${query.arnColumn} LIMIT ?`)
+  const rows = backend
+    .statement(`SELECT * FROM ${query.table} WHERE (${query.where})${keyset} ORDER BY created_at, ${query.arnColumn} LIMIT ?`)
     .all(...query.params, ...(after ?? []), size + 1) as (Row & Record<string, unknown>)[];
   if (rows.length <= size) return { rows };
   const page = rows.slice(0, size);

@@ -198,7 +198,7 @@ function batchCreateChannelMembership(backend: Backend, input: BatchCreateChanne
 
 /** Loads a membership or throws NotFound (also when it is not in the SubChannel named). */
 function requireMembership(backend: Backend, channelArn: string, memberArn: string, subChannelId?: string): MembershipRow {
-  const row = backend.db.prepare('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').get(channelArn, memberArn) as
+  const row = backend.statement('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').get(channelArn, memberArn) as
     | MembershipRow
     | undefined;
   if (!row || (subChannelId !== undefined && !isInSubChannel(backend, row, subChannelId))) {
@@ -284,7 +284,7 @@ function listChannelMemberships(backend: Backend, input: ListChannelMembershipsR
 
 /** A membership as its member sees it: the channel's summary and the member's own state. */
 function membershipForUserOf(backend: Backend, row: MembershipRow): ChannelMembershipForAppInstanceUserSummary {
-  const channel = backend.db.prepare('SELECT * FROM channels WHERE arn = ?').get(row.channel_arn) as ChannelRow;
+  const channel = backend.statement('SELECT * FROM channels WHERE arn = ?').get(row.channel_arn) as ChannelRow;
   return {
     ChannelSummary: channelSummaryOf(channel),
     AppInstanceUserMembershipSummary: {

@@ -51,8 +51,8 @@ function describeChannelModerator(backend: Backend, input: DescribeChannelModera
   const moderatorArn = input.ChannelModeratorArn as string;
   assertChimeArn('ChannelModeratorArn', moderatorArn);
   requireRosterAccess(access);
-  const row = backend.db
-    .prepare('SELECT * FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?')
+  const row = backend
+    .statement('SELECT * FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?')
     .get(access.channel.arn, moderatorArn) as ModeratorRow | undefined;
   if (!row) throw notFound(`${moderatorArn} is not a moderator of channel ${access.channel.arn}.`);
   return {
@@ -71,7 +71,7 @@ function deleteChannelModerator(backend: Backend, input: DeleteChannelModeratorR
   const moderatorArn = input.ChannelModeratorArn as string;
   assertChimeArn('ChannelModeratorArn', moderatorArn);
   requireModeratorOrAdmin(access, 'remove channel moderators');
-  backend.db.prepare('DELETE FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').run(access.channel.arn, moderatorArn);
+  backend.statement('DELETE FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').run(access.channel.arn, moderatorArn);
 }
 
 /** Moderators in the order they were made. */

@@ -166,8 +166,8 @@ function putChannelMembershipPreferences(backend: Backend, input: PutChannelMemb
   const stored: ChannelMembershipPreferences = push
     ? { PushNotifications: { AllowNotifications: push.AllowNotifications, ...(push.FilterRule !== undefined ? { FilterRule: push.FilterRule } : {}) } }
     : {};
-  backend.db
-    .prepare('UPDATE channel_memberships SET preferences_json = ? WHERE channel_arn = ? AND member_arn = ?')
+  backend
+    .statement('UPDATE channel_memberships SET preferences_json = ? WHERE channel_arn = ? AND member_arn = ?')
     .run(push ? JSON.stringify(stored) : null, row.channel_arn, row.member_arn);
   return { ChannelArn: row.channel_arn, Member: identityOf(backend, row.member_arn), Preferences: push ? stored : DEFAULT_PREFERENCES };
 }

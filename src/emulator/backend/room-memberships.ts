@@ -67,7 +67,7 @@ function membershipOf(row: MembershipRow): RoomMembership {
 }
 
 function readMembership(backend: Backend, roomId: string, memberId: string): MembershipRow | undefined {
-  return backend.db.prepare(`${MEMBERSHIP_SELECT} WHERE m.room_id = ? AND m.member_id = ?`).get(roomId, memberId) as MembershipRow | undefined;
+  return backend.statement(`${MEMBERSHIP_SELECT} WHERE m.room_id = ? AND m.member_id = ?`).get(roomId, memberId) as MembershipRow | undefined;
 }
 
 function requireMembership(backend: Backend, accountId: string, roomId: string, memberId: string): MembershipRow {
@@ -86,8 +86,8 @@ function addMember(backend: Backend, accountId: string, roomId: string, memberId
   if (!findAccountUser(backend, accountId, memberId)) throw notFound(`Member ${memberId} is not a user of account ${accountId}.`);
   if (readMembership(backend, roomId, memberId)) throw conflict(`Member ${memberId} is already a member of room ${roomId}.`);
   const now = backend.now();
-  backend.db
-    .prepare('INSERT INTO room_memberships (room_id, member_id, role, invited_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+  backend
+    .statement('INSERT INTO room_memberships (room_id, member_id, role, invited_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
     .run(roomId, memberId, role ?? 'Member', callerArn(backend), now, now);
   return readMembership(backend, roomId, memberId) as MembershipRow;
 }
@@ -111,7 +111,7 @@ function updateRoomMembership(backend: Backend, input: UpdateRoomMembershipReque
   return backend.transaction(() => {
     requireMembership(backend, accountId, roomId, memberId);
     if (input.Role !== undefined) {
-      backend.db.prepare('UPDATE room_memberships SET role = ?, updated_at = ? WHERE room_id = ? AND member_id = ?').run(input.Role, backend.now(), roomId, memberId);
+      backend.statement('UPDATE room_memberships SET role = ?, updated_at = ? WHERE room_id = ? AND member_id = ?').run(input.Role, backend.now(), roomId, memberId);
     }
     return { RoomMembership: membershipOf(readMembership(backend, roomId, memberId) as MembershipRow) };
   });
@@ -123,7 +123,7 @@ function deleteRoomMembership(backend: Backend, input: DeleteRoomMembershipReque
   const memberId = input.MemberId as string;
   backend.transaction(() => {
     requireMembership(backend, accountId, roomId, memberId);
-    backend.db.prepare('DELETE FROM room_memberships WHERE room_id = ? AND member_id = ?').run(roomId, memberId);
+    backend.statement('DELETE FROM room_memberships WHERE room_id = ? AND member_id = ?').run(roomId, memberId);
   });
 }
 
@@ -139,8 +139,8 @@ function listRoomMemberships(backend: Backend, input: ListRoomMembershipsRequest
     maxPage: ROOM_PAGE_MAX,
     id: (r: MembershipRow) => r.member_id,
     fetch: (after, limit) =>
-      backend.db
-        .prepare(`${MEMBERSHIP_SELECT} WHERE m.room_id = ?${after ? ' AND (m.created_at, m.member_id) > (?, ?)' : ''} ORDER BY m.created_at, m.member_id LIMIT ?`)
+      backend
+        .statement(`${MEMBERSHIP_SELECT} WHERE m.room_id = ?${after ? ' AND (m.created_at, m.member_id) > (?, ?)' : ''} ORDER BY m.created_at, m.member_id LIMIT ?`)
         .all(roomId, ...(after ?? []), limit) as MembershipRow[],
   });
   return { RoomMemberships: page.rows.map(membershipOf), NextToken: page.NextToken };

@@ -50,7 +50,7 @@ function messageOf(row: RoomMessageRow): RoomMessage {
 
 function requireMessage(backend: Backend, accountId: string, roomId: string, messageId: string): RoomMessageRow {
   requireRoom(backend, accountId, roomId);
-  const row = backend.db.prepare('SELECT * FROM room_messages WHERE room_id = ? AND message_id = ?').get(roomId, messageId) as RoomMessageRow | undefined;
+  const row = backend.statement('SELECT * FROM room_messages WHERE room_id = ? AND message_id = ?').get(roomId, messageId) as RoomMessageRow | undefined;
   if (!row) throw notFound(`Message ${messageId} not found in room ${roomId}.`);
   return row;
 }
@@ -65,12 +65,12 @@ export function postRoomMessage(backend: Backend, accountId: string, roomId: str
   assertLength('Content', content, 1, 4096);
   return backend.transaction(() => {
     requireRoom(backend, accountId, roomId);
-    const member = backend.db.prepare('SELECT 1 FROM room_memberships WHERE room_id = ? AND member_id = ?').get(roomId, memberId);
+    const member = backend.statement('SELECT 1 FROM room_memberships WHERE room_id = ? AND member_id = ?').get(roomId, memberId);
     if (!member) throw forbidden(`Member ${memberId} is not a member of room ${roomId}.`);
     const now = backend.now();
     const row: RoomMessageRow = { room_id: roomId, message_id: backend.newId(), sender_id: memberId, content, redacted: 0, created_at: now, updated_at: now };
-    backend.db
-      .prepare('INSERT INTO room_messages (room_id, message_id, sender_id, content, redacted, created_at, updated_at) VALUES (@room_id, @message_id, @sender_id, @content, @redacted, @created_at, @updated_at)')
+    backend
+      .statement('INSERT INTO room_messages (room_id, message_id, sender_id, content, redacted, created_at, updated_at) VALUES (@room_id, @message_id, @sender_id, @content, @redacted, @created_at, @updated_at)')
       .run(row);
     return messageOf(row);
   });
@@ -92,7 +92,7 @@ function redactRoomMessage(backend: Backend, input: RedactRoomMessageRequest): O
   backend.transaction(() => {
     const row = requireMessage(backend, input.AccountId as string, roomId, messageId);
     if (row.redacted === 1) return;
-    backend.db.prepare('UPDATE room_messages SET content = NULL, redacted = 1, updated_at = ? WHERE room_id = ? AND message_id = ?').run(backend.now(), roomId, messageId);
+    backend.statement('UPDATE room_messages SET content = NULL, redacted = 1, updated_at = ? WHERE room_id = ? AND message_id = ?').run(backend.now(), roomId, messageId);
   });
   return {};
 }

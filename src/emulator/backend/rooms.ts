@@ -54,8 +54,8 @@ function createRoom(backend: Backend, input: CreateRoomRequest): Output<CreateRo
     return idempotent(backend, `CreateRoom|${accountId}`, input.ClientRequestToken, parameters, () => {
       const now = backend.now();
       const row: RoomRow = { room_id: backend.newId(), account_id: accountId, name: input.Name as string, created_by: callerArn(backend), created_at: now, updated_at: now };
-      backend.db
-        .prepare('INSERT INTO rooms (room_id, account_id, name, created_by, created_at, updated_at) VALUES (@room_id, @account_id, @name, @created_by, @created_at, @updated_at)')
+      backend
+        .statement('INSERT INTO rooms (room_id, account_id, name, created_by, created_at, updated_at) VALUES (@room_id, @account_id, @name, @created_by, @created_at, @updated_at)')
         .run(row);
       return { Room: roomOf(row) };
     });
@@ -88,8 +88,8 @@ function listRooms(backend: Backend, input: ListRoomsRequest): Output<ListRoomsR
     id: (r: RoomRow) => r.room_id,
     fetch: (after, limit) => {
       const where = [...filters, ...(after ? ['(created_at, room_id) > (?, ?)'] : [])];
-      return backend.db
-        .prepare(`SELECT * FROM rooms WHERE ${where.join(' AND ')} ORDER BY created_at, room_id LIMIT ?`)
+      return backend
+        .statement(`SELECT * FROM rooms WHERE ${where.join(' AND ')} ORDER BY created_at, room_id LIMIT ?`)
         .all(...params, ...(after ?? []), limit) as RoomRow[];
     },
   });
@@ -104,7 +104,7 @@ function updateRoom(backend: Backend, input: UpdateRoomRequest): Output<UpdateRo
   return backend.transaction(() => {
     requireRoom(backend, accountId, roomId);
     if (input.Name !== undefined) {
-      backend.db.prepare('UPDATE rooms SET name = ?, updated_at = ? WHERE room_id = ?').run(input.Name, backend.now(), roomId);
+      backend.statement('UPDATE rooms SET name = ?, updated_at = ? WHERE room_id = ?').run(input.Name, backend.now(), roomId);
     }
     return { Room: roomOf(requireRoom(backend, accountId, roomId)) };
   });
@@ -116,7 +116,7 @@ function deleteRoom(backend: Backend, input: DeleteRoomRequest): void {
   const roomId = input.RoomId as string;
   backend.transaction(() => {
     requireRoom(backend, accountId, roomId);
-    backend.db.prepare('DELETE FROM rooms WHERE room_id = ?').run(roomId);
+    backend.statement('DELETE FROM rooms WHERE room_id = ?').run(roomId);
   });
 }
 

@@ -95,8 +95,8 @@ function searchChannels(backend: Backend, input: SearchChannelsRequest): Output<
     conditions.push('(c.name, c.arn) > (?, ?)');
     params.push(...after);
   }
-  const rows = backend.db
-    .prepare(`SELECT c.* FROM channels c WHERE ${conditions.join(' AND ')} ORDER BY c.name, c.arn LIMIT ?`)
+  const rows = backend
+    .statement(`SELECT c.* FROM channels c WHERE ${conditions.join(' AND ')} ORDER BY c.name, c.arn LIMIT ?`)
     .all(...params, limit + 1) as ChannelRow[];
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

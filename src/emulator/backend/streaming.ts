@@ -65,8 +65,8 @@ function checkConfigurations(configurations: StreamingConfiguration[] | undefine
 /** The AppInstance's configurations in DataType order. */
 function configurationsOf(backend: Backend, appInstanceArn: string): StreamingConfiguration[] {
   return (
-    backend.db
-      .prepare('SELECT data_type, resource_arn FROM messaging_streaming_configurations WHERE app_instance_arn = ? ORDER BY data_type')
+    backend
+      .statement('SELECT data_type, resource_arn FROM messaging_streaming_configurations WHERE app_instance_arn = ? ORDER BY data_type')
       .all(appInstanceArn) as { data_type: StreamingConfiguration['DataType']; resource_arn: string }[]
   ).map((r) => ({ DataType: r.data_type, ResourceArn: r.resource_arn }));
 }
@@ -96,7 +96,7 @@ function putMessagingStreamingConfigurations(
   const configurations = checkConfigurations(input.StreamingConfigurations, input.AppInstanceArn as string);
   backend.transaction(() => {
     const instance = requireAppInstance(backend, input.AppInstanceArn as string);
-    const upsert = backend.db.prepare(
+    const upsert = backend.statement(
       `INSERT INTO messaging_streaming_configurations (app_instance_arn, data_type, resource_arn, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (app_instance_arn, data_type) DO UPDATE SET resource_arn = excluded.resource_arn, updated_at = excluded.updated_at`,
     );
@@ -113,7 +113,7 @@ function putMessagingStreamingConfigurations(
 function deleteMessagingStreamingConfigurations(backend: Backend, input: DeleteMessagingStreamingConfigurationsRequest): void {
   const arn = input.AppInstanceArn as string;
   assertChimeArn('AppInstanceArn', arn);
-  backend.db.prepare('DELETE FROM messaging_streaming_configurations WHERE app_instance_arn = ?').run(arn);
+  backend.statement('DELETE FROM messaging_streaming_configurations WHERE app_instance_arn = ?').run(arn);
 }
 
 /** Streaming-configuration operations, by AWS operation name. */

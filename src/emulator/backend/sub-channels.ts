@@ -85,19 +85,19 @@ function limitsOf(channel: ChannelRow): ElasticLimits {
 }
 
 function isChannelModerator(backend: Backend, channelArn: string, arn: string): boolean {
-  return backend.db.prepare('SELECT 1 FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').get(channelArn, arn) !== undefined;
+  return backend.statement('SELECT 1 FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').get(channelArn, arn) !== undefined;
 }
 
 function membershipOf(backend: Backend, channelArn: string, memberArn: string): MembershipRow | undefined {
-  return backend.db.prepare('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').get(channelArn, memberArn) as
+  return backend.statement('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').get(channelArn, memberArn) as
     | MembershipRow
     | undefined;
 }
 
 /** Open sub-channels with their regular-member counts, oldest first. */
 function loadsOf(backend: Backend, channelArn: string): SubChannelLoad[] {
-  return backend.db
-    .prepare(
+  return backend
+    .statement(
       `SELECT s.sub_channel_id AS id,
               (SELECT count(*) FROM channel_memberships m WHERE m.channel_arn = s.channel_arn AND m.sub_channel_id = s.sub_channel_id) AS members
        FROM sub_channels s WHERE s.channel_arn = ? ORDER BY s.seq`,
@@ -125,13 +125,13 @@ function subChannelForNewMember(backend: Backend, channel: ChannelRow): string {
     );
   }
   const id = backend.newId();
-  backend.db.prepare('INSERT INTO sub_channels (channel_arn, sub_channel_id, created_at) VALUES (?, ?, ?)').run(channel.arn, id, backend.now());
+  backend.statement('INSERT INTO sub_channels (channel_arn, sub_channel_id, created_at) VALUES (?, ?, ?)').run(channel.arn, id, backend.now());
   return id;
 }
 
 /** Throws NotFound unless the elastic channel has this open sub-channel. */
 function requireSubChannel(backend: Backend, channelArn: string, subChannelId: string): void {
-  if (!backend.db.prepare('SELECT 1 FROM sub_channels WHERE channel_arn = ? AND sub_channel_id = ?').get(channelArn, subChannelId)) {
+  if (!backend.statement('SELECT 1 FROM sub_channels WHERE channel_arn = ? AND sub_channel_id = ?').get(channelArn, subChannelId)) {
     throw notFound(`SubChannel ${subChannelId} of channel ${channelArn} not found.`);
   }
 }
@@ -165,8 +165,8 @@ function joinAsModerator(
     throw conflict(`${memberArn} is a regular member of sub-channel ${row.sub_channel_id} of channel ${channel.arn}; remove that membership first.`);
   }
   row ??= insertMembership(backend, channel, memberArn, type, invitedBy) as MembershipRow;
-  const added = backend.db
-    .prepare('INSERT OR IGNORE INTO sub_channel_moderator_memberships (channel_arn, sub_channel_id, member_arn, created_at) VALUES (?, ?, ?, ?)')
+  const added = backend
+    .statement('INSERT OR IGNORE INTO sub_channel_moderator_memberships (channel_arn, sub_channel_id, member_arn, created_at) VALUES (?, ?, ?, ?)')
     .run(channel.arn, subChannelId, memberArn, backend.now());
   if (added.changes === 0) return { subChannelId };
   const recipients = subChannelRecipients(backend, channel.arn, subChannelId);
@@ -201,19 +201,19 @@ export function joinElasticChannel(
 /** Ends a moderator's membership in one sub-channel, and its channel membership with the last one. */
 function leaveAsModerator(backend: Backend, row: MembershipRow, subChannelId: string): ChannelEvent | undefined {
   const recipients = subChannelRecipients(backend, row.channel_arn, subChannelId);
-  const removed = backend.db
-    .prepare('DELETE FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND sub_channel_id = ? AND member_arn = ?')
+  const removed = backend
+    .statement('DELETE FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND sub_channel_id = ? AND member_arn = ?')
     .run(row.channel_arn, subChannelId, row.member_arn);
   if (removed.changes === 0) return undefined;
-  const left = backend.db.prepare('SELECT 1 FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND member_arn = ?').get(row.channel_arn, row.member_arn);
-  if (!left) backend.db.prepare('DELETE FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').run(row.channel_arn, row.member_arn);
+  const left = backend.statement('SELECT 1 FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND member_arn = ?').get(row.channel_arn, row.member_arn);
+  if (!left) backend.statement('DELETE FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').run(row.channel_arn, row.member_arn);
   return subChannelEvent(backend, 'DELETE_CHANNEL_MEMBERSHIP', row, subChannelId, recipients);
 }
 
 /** Rule 3: closes a sub-channel, ending the memberships of the moderators still in it. */
 function closeSubChannel(backend: Backend, channelArn: string, subChannelId: string): ChannelEvent[] {
-  const moderators = backend.db
-    .prepare('SELECT member_arn FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND sub_channel_id = ? ORDER BY created_at, member_arn')
+  const moderators = backend
+    .statement('SELECT member_arn FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND sub_channel_id = ? ORDER BY created_at, member_arn')
     .all(channelArn, subChannelId) as { member_arn: string }[];
   const events: ChannelEvent[] = [];
   for (const { member_arn } of moderators) {
@@ -241,10 +241,10 @@ export function settleSubChannel(backend: Backend, channel: ChannelRow, subChann
   const room = others.reduce((sum, l) => sum + Math.max(0, limits.target - l.members), 0);
   if (room < own.members) return [];
 
-  const members = backend.db
-    .prepare('SELECT * FROM channel_memberships WHERE channel_arn = ? AND sub_channel_id = ? ORDER BY created_at, member_arn')
+  const members = backend
+    .statement('SELECT * FROM channel_memberships WHERE channel_arn = ? AND sub_channel_id = ? ORDER BY created_at, member_arn')
     .all(channel.arn, subChannelId) as MembershipRow[];
-  const move = backend.db.prepare('UPDATE channel_memberships SET sub_channel_id = ?, updated_at = ? WHERE channel_arn = ? AND member_arn = ?');
+  const move = backend.statement('UPDATE channel_memberships SET sub_channel_id = ?, updated_at = ? WHERE channel_arn = ? AND member_arn = ?');
   const events: ChannelEvent[] = [];
   for (const member of members) {
     const destination = leastFull(others, limits.target) as SubChannelLoad;
@@ -277,8 +277,8 @@ export function leaveElasticChannel(backend: Backend, channel: ChannelRow, membe
     subChannelId !== undefined
       ? [subChannelId]
       : (
-          backend.db
-            .prepare('SELECT sub_channel_id FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND member_arn = ? ORDER BY created_at, sub_channel_id')
+          backend
+            .statement('SELECT sub_channel_id FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND member_arn = ? ORDER BY created_at, sub_channel_id')
             .all(channel.arn, memberArn) as { sub_channel_id: string }[]
         ).map((r) => r.sub_channel_id);
   const events: ChannelEvent[] = [];
@@ -299,8 +299,8 @@ export function leaveElasticChannel(backend: Backend, channel: ChannelRow, membe
 export function isInSubChannel(backend: Backend, row: MembershipRow, subChannelId: string): boolean {
   if (row.sub_channel_id !== null) return row.sub_channel_id === subChannelId;
   return (
-    backend.db
-      .prepare('SELECT 1 FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND sub_channel_id = ? AND member_arn = ?')
+    backend
+      .statement('SELECT 1 FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND sub_channel_id = ? AND member_arn = ?')
       .get(row.channel_arn, subChannelId, row.member_arn) !== undefined
   );
 }
@@ -325,8 +325,8 @@ function listSubChannels(backend: Backend, input: ListSubChannelsRequest): Outpu
   if (!channel.elastic_json) throw badRequest(`ListSubChannels needs an elastic channel; ${channel.arn} is a standard channel.`);
   const scope = `ListSubChannels|${channel.arn}`;
   const after = input.NextToken ? backend.tokens.decode<SubChannelPosition>(scope, input.NextToken) : undefined;
-  const rows = backend.db
-    .prepare(
+  const rows = backend
+    .statement(
       `SELECT s.sub_channel_id, s.seq,
               (SELECT count(*) FROM channel_memberships m WHERE m.channel_arn = s.channel_arn AND m.sub_channel_id = s.sub_channel_id)
             + (SELECT count(*) FROM sub_channel_moderator_memberships p WHERE p.channel_arn = s.channel_arn AND p.sub_channel_id = s.sub_channel_id) AS members

@@ -2,8 +2,12 @@ import {
   CreateChannelBanCommand,
   CreateChannelCommand,
   CreateChannelMembershipCommand,
+  DeleteChannelCommand,
   DeleteChannelMembershipCommand,
+  DeleteChannelMessageCommand,
+  RedactChannelMessageCommand,
   SendChannelMessageCommand,
+  UpdateChannelMessageCommand,
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { ChimeClients, createChimeClients } from '../../../src/gateway/chime-clients';
 import { RealtimeEvent, RealtimeHub } from '../../../src/gateway/realtime';
@@ -75,6 +79,27 @@ test('a viewer receives the messages of their channels in order, filtered by cha
   expect(onA.every((e) => e.kind === 'message' && e.channelArn === a && !e.backfilled)).toBe(true);
 });
 
+test('edits, redactions, deletions and CONTROL messages arrive as typed message events', async () => {
+  const channel = await channelWith('kinds', [world.users.alice]);
+  const alice = { userArn: world.users.alice };
+  const events: RealtimeEvent[] = [];
+  hub.subscribe(alice, { channelArn: channel }, (e) => events.push(e));
+  await hub.ready(alice);
+  const { MessageId } = await send(channel, 'draft');
+  await t.messaging.send(new UpdateChannelMessageCommand({ ChannelArn: channel, MessageId, Content: 'final', ChimeBearer: world.users.bob }));
+  await t.messaging.send(new RedactChannelMessageCommand({ ChannelArn: channel, MessageId, ChimeBearer: world.users.bob }));
+  await t.messaging.send(new DeleteChannelMessageCommand({ ChannelArn: channel, MessageId, ChimeBearer: world.admin }));
+  await t.messaging.send(
+    new SendChannelMessageCommand({ ChannelArn: channel, Content: 'typing', Type: 'CONTROL', Persistence: 'NON_PERSISTENT', ChimeBearer: world.users.bob }),
+  );
+  await waitFor(() => events.length === 5, 'five events');
+  expect(events.map((e) => e.type)).toEqual(['CREATE_CHANNEL_MESSAGE', 'UPDATE_CHANNEL_MESSAGE', 'REDACT_CHANNEL_MESSAGE', 'DELETE_CHANNEL_MESSAGE', 'CREATE_CHANNEL_MESSAGE']);
+  expect(events.slice(0, 4).every((e) => e.kind === 'message' && e.message.MessageId === MessageId)).toBe(true);
+  expect(events[1]).toMatchObject({ message: { Content: 'final' } });
+  expect(events[1].kind === 'message' && events[1].message.LastEditedTimestamp).toBeInstanceOf(Date);
+  expect(events[4]).toMatchObject({ kind: 'message', messageType: 'CONTROL', persistence: 'NON_PERSISTENT', message: { Content: 'typing' } });
+});
+
 test('two viewers with many subscribers share exactly two upstream sessions, and none after the linger', async () => {
   const channel = await channelWith('shared', [world.users.alice, world.users.carol]);
   const viewers = [{ userArn: world.users.alice }, { userArn: world.users.carol }];
@@ -133,6 +158,19 @@ test('a removed member: the channel subscription ends with ACCESS_REVOKED, the v
   await waitFor(() => contents(all).includes('still here'), 'the viewer-wide subscriber to carry on');
   expect(all.map((e) => e.type)).toEqual(['DELETE_CHANNEL_MEMBERSHIP', 'CREATE_CHANNEL_MESSAGE']);
   expect(onChannel).toHaveLength(2);
+});
+
+test('a deleted channel ends its subscriptions with ACCESS_REVOKED', async () => {
+  const channel = await channelWith('deleted', [world.users.alice]);
+  const alice = { userArn: world.users.alice };
+  const events: RealtimeEvent[] = [];
+  hub.subscribe(alice, { channelArn: channel }, (e) => events.push(e));
+  await hub.ready(alice);
+  await t.messaging.send(new DeleteChannelCommand({ ChannelArn: channel, ChimeBearer: world.users.bob }));
+  await waitFor(() => events.some((e) => e.type === 'ACCESS_REVOKED'), 'ACCESS_REVOKED');
+  expect(events.map((e) => e.type)).toEqual(['DELETE_CHANNEL', 'ACCESS_REVOKED']);
+  expect(events[1]).toMatchObject({ reason: 'CHANNEL_DELETED', terminal: true });
+  expect(hub.stats().subscribers).toBe(0);
 });
 
 test('a banned member: the channel subscription ends with ACCESS_REVOKED', async () => {
