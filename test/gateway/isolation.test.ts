@@ -50,7 +50,7 @@ const VIEWER = `query($shared: String!, $alice: String!) {
 
 test('alice and bob querying at once each see only their own viewer, channels, read state and access', async () => {
   const variables = { shared: arns.shared, alice: arns.alicePrivate };
-  const requests = Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? ['alice', alice] : ['bob', bob]) as const);
+  const requests = Array.from({ length: 24 }, (_, i): ['alice' | 'bob', string] => (i % 2 === 0 ? ['alice', alice] : ['bob', bob]));
   const results = await Promise.all(requests.map(async ([who, token]) => ({ who, response: await t.gql(VIEWER, variables, token) })));
   for (const { who, response } of results) {
     const { data, errors } = response.body;

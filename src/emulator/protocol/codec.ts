@@ -39,11 +39,10 @@ export function decodeInput(op: OperationSpec, req: WireRequest): Record<string,
     const value = readMember(member, req, json);
     if (value !== undefined) input[member.name] = value;
   }
+  // Only absence counts as missing: the model lets some required members be
+  // empty (e.g. Metadata on updates), and each operation checks lengths.
   for (const name of op.input.required ?? []) {
-    const value = input[name];
-    if (value === undefined || value === '') {
-      throw badRequest(`Missing required parameter ${name}.`);
-    }
+    if (input[name] === undefined) throw badRequest(`Missing required parameter ${name}.`);
   }
   return input;
 }

@@ -31,6 +31,8 @@ export interface BackfillOptions {
   concurrency?: number;
   /** Most of the viewer's channels scanned to find those active during the gap, for viewer-wide subscribers. Default 1000. */
   maxScannedChannels?: number;
+  /** Time allowed for each listing call, in ms; live events wait for the backfill, so it must not hang. Default 10000. */
+  callTimeoutMs?: number;
 }
 
 /** Backfill options with every default applied. */
@@ -44,6 +46,7 @@ export function backfillSettings(options: BackfillOptions = {}): BackfillSetting
     overlapMs: options.overlapMs ?? 5_000,
     concurrency: options.concurrency ?? 4,
     maxScannedChannels: options.maxScannedChannels ?? 1000,
+    callTimeoutMs: options.callTimeoutMs ?? 10_000,
   };
   for (const [name, value] of Object.entries(settings)) {
     const min = name === 'overlapMs' || name === 'maxGapMs' ? 0 : 1;
@@ -68,14 +71,15 @@ export interface ChannelBackfillRequest {
 
 /**
  * Lists a channel's messages since `notBefore`, ascending, following
- * NextToken, as the viewer (ChimeBearer). NotFound and Forbidden answers and
- * exceeding `maxMessages` become a resync reason instead of an error.
+ * NextToken, as the viewer (ChimeBearer). NotFound and Forbidden answers, any
+ * other failure and exceeding `maxMessagesPerChannel` become a resync reason
+ * instead of an error.
  */
 export async function listMissedMessages(
   messaging: ChimeSDKMessagingClient,
   viewerArn: string,
   request: ChannelBackfillRequest,
-  maxMessages: number,
+  settings: Pick<BackfillSettings, 'maxMessagesPerChannel' | 'callTimeoutMs'>,
 ): Promise<ChannelBackfill> {
   const messages: ChannelMessageEvent[] = [];
   let nextToken: string | undefined;
@@ -91,9 +95,10 @@ export async function listMissedMessages(
           NextToken: nextToken,
           SubChannelId: request.subChannelId,
         }),
+        { abortSignal: AbortSignal.timeout(settings.callTimeoutMs) },
       );
       for (const summary of page.ChannelMessages ?? []) {
-        if (messages.length >= maxMessages) return { resync: 'TOO_MANY_MISSED' };
+        if (messages.length >= settings.maxMessagesPerChannel) return { resync: 'TOO_MANY_MISSED' };
         messages.push(backfilledEvent(request.channelArn, summary, page.SubChannelId ?? request.subChannelId));
       }
       nextToken = page.NextToken;
@@ -109,10 +114,15 @@ export async function listMissedMessages(
 
 /**
  * The viewer's channels whose last message is not older than `since` (or
- * unknown), scanning at most `maxChannels` memberships. Undefined when the
+ * unknown), scanning at most `maxScannedChannels` memberships. Undefined when the
  * scan failed or the viewer belongs to more channels than that.
  */
-export async function listActiveChannels(messaging: ChimeSDKMessagingClient, viewerArn: string, since: Date, maxChannels: number): Promise<string[] | undefined> {
+export async function listActiveChannels(
+  messaging: ChimeSDKMessagingClient,
+  viewerArn: string,
+  since: Date,
+  settings: Pick<BackfillSettings, 'maxScannedChannels' | 'callTimeoutMs'>,
+): Promise<string[] | undefined> {
   const active: string[] = [];
   let scanned = 0;
   let nextToken: string | undefined;
@@ -120,9 +130,10 @@ export async function listActiveChannels(messaging: ChimeSDKMessagingClient, vie
     do {
       const page = await messaging.send(
         new ListChannelMembershipsForAppInstanceUserCommand({ AppInstanceUserArn: viewerArn, ChimeBearer: viewerArn, MaxResults: 50, NextToken: nextToken }),
+        { abortSignal: AbortSignal.timeout(settings.callTimeoutMs) },
       );
       for (const membership of page.ChannelMemberships ?? []) {
-        if (++scanned > maxChannels) return undefined;
+        if (++scanned > settings.maxScannedChannels) return undefined;
         const channel = membership.ChannelSummary;
         if (!channel?.ChannelArn) continue;
         const last = channel.LastMessageTimestamp?.getTime();

@@ -28,7 +28,7 @@ export interface UpstreamSessionOptions {
    * after 10 s; a gateway serving many tabs waits out short outages instead).
    */
   giveUpAfterMs?: number;
-  /** Time allowed from opening the socket to SESSION_ESTABLISHED, in ms; then it is dropped and retried. Default 10000. */
+  /** Time allowed for the endpoint call, and from opening the socket to SESSION_ESTABLISHED, in ms; then the attempt is retried. Default 10000. */
   establishTimeoutMs?: number;
   /** Interval of websocket pings that detect a dead upstream; 0 disables. Default 30000. */
   pingIntervalMs?: number;
@@ -175,7 +175,8 @@ export class UpstreamSession {
 
   private async connectUrl(): Promise<string> {
     const { messaging, connection } = this.options.clients;
-    const { Endpoint } = await messaging.send(new GetMessagingSessionEndpointCommand({}));
+    // Bounded, so a hung call cannot stall reconnection forever.
+    const { Endpoint } = await messaging.send(new GetMessagingSessionEndpointCommand({}), { abortSignal: AbortSignal.timeout(this.establishTimeoutMs) });
     if (!Endpoint?.Url) throw new Error('GetMessagingSessionEndpoint answered no Endpoint.Url.');
     return presignConnectUrl({
       endpointUrl: Endpoint.Url,

@@ -200,7 +200,7 @@ export class ViewerFeed {
     let channelListStale = false;
     if (this.viewerWide.size > 0) {
       for (const channelArn of this.cursors.keys()) channels.add(channelArn);
-      const active = await listActiveChannels(this.options.clients.messaging, this.options.userArn, new Date(gap.lastAliveAt - settings.overlapMs), settings.maxScannedChannels);
+      const active = await listActiveChannels(this.options.clients.messaging, this.options.userArn, new Date(gap.lastAliveAt - settings.overlapMs), settings);
       if (active) for (const channelArn of active) channels.add(channelArn);
       else channelListStale = true;
     }
@@ -210,7 +210,7 @@ export class ViewerFeed {
       return { channelArn, notBefore: new Date(since(cursor)), subChannelId: cursor.subChannelId };
     });
     const results = await mapWithLimit(requests, settings.concurrency, (request): Promise<ChannelBackfill> =>
-      listMissedMessages(this.options.clients.messaging, this.options.userArn, request, settings.maxMessagesPerChannel),
+      listMissedMessages(this.options.clients.messaging, this.options.userArn, request, settings),
     );
     if (this.closed) return [];
     const recovered: ChannelMessageEvent[] = [];
