@@ -7,9 +7,9 @@
  * page, its own key and the key of the item after it (or, for the last edge
  * of a page, the next page's NextToken). `after` refetches that page and
  * continues after the key; if that item is gone, at the next item; if both
- * are gone, at the old offset. Edges a mutation returns
- * have no page yet; their cursors hold the key alone, and continuing after
- * one scans the list from the start for it.
+ * are gone, at the old offset. Edges a mutation returns have no page yet:
+ * their cursors hold the key alone, and continuing after one scans the list
+ * from the start for it (up to MAX_PAGE_SIZE items).
  *
  * Message history pages by time instead: a message cursor holds the
  * message's creation time and id, and a page is a ListChannelMessages query

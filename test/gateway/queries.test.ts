@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { CreateAppInstanceBotCommand } from '@aws-sdk/client-chime-sdk-identity';
 import { buildSchema, GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType } from 'graphql';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestGateway, TestGateway } from '../support/gateway';
 
@@ -350,6 +350,25 @@ describe('schema', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  test('every operation of seed 000 and the seed 001 additions is used by a resolver and named in the schema', () => {
+    const operations = [
+      'BatchCreateChannelMembership', 'CreateChannel', 'CreateChannelBan', 'CreateChannelMembership', 'CreateChannelModerator',
+      'DeleteChannel', 'DeleteChannelBan', 'DeleteChannelMembership', 'DeleteChannelMessage', 'DeleteChannelModerator',
+      'DescribeChannel', 'DescribeChannelBan', 'DescribeChannelMembership', 'DescribeChannelMembershipForAppInstanceUser',
+      'DescribeChannelModeratedByAppInstanceUser', 'DescribeChannelModerator', 'GetChannelMessage', 'GetMessagingSessionEndpoint',
+      'ListChannelBans', 'ListChannelMemberships', 'ListChannelMembershipsForAppInstanceUser', 'ListChannelMessages',
+      'ListChannelModerators', 'ListChannels', 'ListChannelsModeratedByAppInstanceUser', 'RedactChannelMessage',
+      'SendChannelMessage', 'UpdateChannel', 'UpdateChannelMessage', 'UpdateChannelReadMarker', 'PutChannelExpirationSettings',
+    ];
+    const sdl = readFileSync(path.resolve(__dirname, '../../schema.graphql'), 'utf8');
+    const dir = path.resolve(__dirname, '../../src/gateway');
+    const code = ['loaders.ts', ...readdirSync(path.join(dir, 'resolvers')).map((f) => path.join('resolvers', f))]
+      .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
+    expect(operations.filter((op) => !new RegExp(`\\b${op}\\b`).test(sdl))).toEqual([]);
+    expect(operations.filter((op) => !code.includes(`${op}Command`))).toEqual([]);
   });
 
   test('every query field and mutation names the AWS operation it uses', () => {

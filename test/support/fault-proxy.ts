@@ -44,26 +44,27 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  const cut = (): number => {
+    const count = pairs.size;
+    for (const [client, upstream] of [...pairs]) {
+      client.destroy();
+      upstream.destroy();
+    }
+    pairs.clear();
+    return count;
+  };
   return {
     host: `127.0.0.1:${port}`,
     port,
     get connections() {
       return pairs.size;
     },
-    cut() {
-      const count = pairs.size;
-      for (const [client, upstream] of [...pairs]) {
-        client.destroy();
-        upstream.destroy();
-      }
-      pairs.clear();
-      return count;
-    },
+    cut,
     refuse(on: boolean) {
       refusing = on;
     },
     close() {
-      this.cut();
+      cut();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -18,7 +18,8 @@ export const Query: Complete<QueryResolvers<GatewayContext>> = {
     // One promise per id: an id that fails is null with its own error, the others stand.
     return args.ids.map((id, i) => loadNode(context, id, `ids[${i}]`));
   },
-  viewer: (_root, _args, context) => ({ ...identityModel(requireViewer(context).userArn), kind: 'AppInstanceUser' }),
+  // A bot signed in keeps its kind, so its name and id come from the bot's own describe call.
+  viewer: (_root, _args, context) => identityModel(requireViewer(context).userArn),
   appInstance: (_root, _args, context) => ({ kind: 'AppInstance', arn: requireViewer(context).appInstanceArn }),
   channel: async (_root, args, context) => {
     const arn = checkArn('arn', args.arn);
