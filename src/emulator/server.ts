@@ -17,6 +17,7 @@ import { findOperation } from './backend/operations';
 import { checkRequestSignature, SigningKeys } from './sigv4';
 import { SessionHub } from './session/hub';
 import { startExpirationSweep } from './backend/expiration-sweep';
+import { ChannelFlowOptions, flowProcessor } from './backend/flow-processor';
 
 /** How to start a local Chime service. */
 export interface LocalChimeOptions {
@@ -40,6 +41,12 @@ export interface LocalChimeOptions {
   expirationSweepMs?: number;
   /** Clock override for tests. */
   clock?: () => number;
+  /**
+   * The webhooks standing in for channel-flow processor Lambdas (Lambda ARN
+   * to URL, or a URL template) and the time a processor has to call back;
+   * the contract is described in backend/flow-processor.ts.
+   */
+  channelFlows?: ChannelFlowOptions;
 }
 
 /** A running local Chime service. */
@@ -66,8 +73,12 @@ export async function startLocalChime(options: LocalChimeOptions = {}): Promise<
     region: options.region,
     accountId: options.accountId,
     clock: options.clock,
+    channelFlows: options.channelFlows,
     sessionHost: () => `${host.includes(':') ? `[${host}]` : host}:${port}`,
   });
+  // Checks the channelFlows options before anything listens.
+  const flows = flowProcessor(backend);
+  flows.resume();
   const router = new Router(OPERATIONS);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -115,6 +126,7 @@ export async function startLocalChime(options: LocalChimeOptions = {}): Promise<
     sessions,
     async close() {
       stopSweep();
+      flows.stop();
       sessions.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

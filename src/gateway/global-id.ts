@@ -1,7 +1,9 @@
 /**
  * Opaque global ids: base64url of the type name and the Chime keys that name
  * the object (its ARN; for objects inside a channel, the channel ARN and the
- * member ARN or message id), separated by newlines, which no ARN can hold.
+ * member ARN or message id; for the Amazon Chime rooms API, which has no
+ * ARNs, the AccountId and the room, user or member ids), separated by
+ * newlines, which no ARN or Chime id can hold.
  */
 import { badInput } from './errors';
 
@@ -14,7 +16,12 @@ export type NodeType =
   | 'ChannelMembership'
   | 'ChannelModerator'
   | 'ChannelBan'
-  | 'ChannelMessage';
+  | 'ChannelMessage'
+  | 'ChannelFlow'
+  | 'ChimeAccount'
+  | 'ChimeUser'
+  | 'Room'
+  | 'RoomMembership';
 
 /** How many keys each type's id holds. */
 const KEY_COUNT: Record<NodeType, number> = {
@@ -26,12 +33,20 @@ const KEY_COUNT: Record<NodeType, number> = {
   ChannelModerator: 2,
   ChannelBan: 2,
   ChannelMessage: 2,
+  ChannelFlow: 1,
+  ChimeAccount: 1,
+  ChimeUser: 2,
+  Room: 2,
+  RoomMembership: 3,
 };
+
+/** The types whose keys are Amazon Chime (2018 API) ids rather than ARNs. */
+export const CHIME_ID_TYPES: ReadonlySet<NodeType> = new Set(['ChimeAccount', 'ChimeUser', 'Room', 'RoomMembership']);
 
 /** A decoded global id. */
 export interface GlobalId {
   type: NodeType;
-  /** The ARN, or [channel ARN, member ARN | message id]. */
+  /** The ARN, or [channel ARN, member ARN | message id], or [AccountId, room | user id, member id]. */
   keys: string[];
 }
 

@@ -7,20 +7,29 @@
  * `Upstream` runs within the request's concurrency bound.
  */
 import DataLoader from 'dataloader';
+import { Account, GetAccountCommand, GetRoomCommand, GetUserCommand, ListRoomMembershipsCommand, Room, RoomMembership, User } from '@aws-sdk/client-chime';
 import {
   AppInstanceUserMembershipSummary,
   Channel,
   ChannelBan,
+  ChannelFlow,
   ChannelMembership,
+  ChannelMembershipPreferences,
+  ChannelMessageStatusStructure,
   ChannelModerator,
   ChannelSummary,
   DescribeChannelBanCommand,
   DescribeChannelCommand,
+  DescribeChannelFlowCommand,
   DescribeChannelMembershipCommand,
   DescribeChannelMembershipForAppInstanceUserCommand,
   DescribeChannelModeratedByAppInstanceUserCommand,
   DescribeChannelModeratorCommand,
+  GetChannelMembershipPreferencesCommand,
   GetChannelMessageCommand,
+  GetChannelMessageStatusCommand,
+  ListTagsForResourceCommand,
+  Tag,
 } from '@aws-sdk/client-chime-sdk-messaging';
 import {
   AppInstance,
@@ -48,6 +57,21 @@ export interface MessageKey {
   messageId: string;
 }
 
+/** A room of an Amazon Chime account. */
+export interface RoomKey {
+  accountId: string;
+  roomId: string;
+}
+
+/** A user of an Amazon Chime account. */
+export interface ChimeUserKey {
+  accountId: string;
+  userId: string;
+}
+
+/** ListRoomMemberships pages a room roster reads at most (99 each, the API's largest page). */
+export const ROOM_ROSTER_PAGES = 20;
+const ROOM_PAGE = 99;
 
 /** Every loader of one request. */
 export interface Loaders {
@@ -73,10 +97,30 @@ export interface Loaders {
   bot: DataLoader<string, AppInstanceBot>;
   /** DescribeAppInstance, the viewer's own only. */
   appInstance: DataLoader<string, AppInstance>;
+  /** GetChannelMessageStatus: the current status of a message in a channel flow. */
+  messageStatus: DataLoader<MessageKey, ChannelMessageStatusStructure>;
+  /** GetChannelMembershipPreferences: the member's own preferences (Chime allows the member itself only). */
+  preferences: DataLoader<ChannelMemberKey, ChannelMembershipPreferences>;
+  /** ListTagsForResource (AppInstanceAdmins only). */
+  tags: DataLoader<string, Tag[]>;
+  /** DescribeChannelFlow (AppInstanceAdmins only). */
+  channelFlow: DataLoader<string, ChannelFlow>;
+  /** GetAccount (rooms API; AppInstanceAdmins only). */
+  chimeAccount: DataLoader<string, Account>;
+  /** GetUser (rooms API; AppInstanceAdmins only). */
+  chimeUser: DataLoader<ChimeUserKey, User>;
+  /** GetRoom (rooms API; AppInstanceAdmins only). */
+  room: DataLoader<RoomKey, Room>;
+  /**
+   * A room's memberships by MemberId (ListRoomMemberships, every page up to
+   * ROOM_ROSTER_PAGES): the rooms API has no call that describes one
+   * membership, so one is found in its room's roster.
+   */
+  roomRoster: DataLoader<RoomKey, Map<string, RoomMembership>>;
 }
 
 /** True for the NOT_FOUND error of a describe call. */
-export function isNotFound(error: unknown): boolean {
+function isNotFound(error: unknown): boolean {
   return error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND';
 }
 
@@ -114,6 +158,8 @@ function describeLoader<K, V>(bearer: string, keyOf: (key: K) => string, describ
 const byString = (key: string): string => key;
 const byMember = (key: ChannelMemberKey): string => `${key.channelArn}\n${key.memberArn}`;
 const byMessage = (key: MessageKey): string => `${key.channelArn}\n${key.messageId}`;
+const byRoom = (key: RoomKey): string => `${key.accountId}\n${key.roomId}`;
+const byChimeUser = (key: ChimeUserKey): string => `${key.accountId}\n${key.userId}`;
 
 /** Creates the loaders of one request; the bearer is the request's viewer. */
 export function createLoaders(upstream: Upstream): Loaders {
@@ -185,6 +231,51 @@ export function createLoaders(upstream: Upstream): Loaders {
       if (!out.AppInstance) throw gatewayError('NOT_FOUND', `AppInstance ${arn} not found.`);
       return out.AppInstance;
     }),
+    messageStatus: describeLoader(bearer, byMessage, async (key: MessageKey) => {
+      const out = await upstream.messaging(GetChannelMessageStatusCommand, { ChannelArn: key.channelArn, MessageId: key.messageId });
+      if (!out.Status) throw gatewayError('NOT_FOUND', `Message ${key.messageId} has no status in ${key.channelArn}.`);
+      return out.Status;
+    }),
+    preferences: describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
+      const out = await upstream.messaging(GetChannelMembershipPreferencesCommand, { ChannelArn: key.channelArn, MemberArn: key.memberArn });
+      return out.Preferences ?? {};
+    }),
+    tags: describeLoader(bearer, byString, async (arn: string) => {
+      const out = await upstream.messagingAsAdmin(ListTagsForResourceCommand, { ResourceARN: arn });
+      return out.Tags ?? [];
+    }),
+    channelFlow: describeLoader(bearer, byString, async (arn: string) => {
+      ownInstance(arn);
+      const out = await upstream.messagingAsAdmin(DescribeChannelFlowCommand, { ChannelFlowArn: arn });
+      if (!out.ChannelFlow) throw gatewayError('NOT_FOUND', `Channel flow ${arn} not found.`);
+      return out.ChannelFlow;
+    }),
+    chimeAccount: describeLoader(bearer, byString, async (accountId: string) => {
+      const out = await upstream.rooms(GetAccountCommand, { AccountId: accountId });
+      if (!out.Account) throw gatewayError('NOT_FOUND', `Account ${accountId} not found.`);
+      return out.Account;
+    }),
+    chimeUser: describeLoader(bearer, byChimeUser, async (key: ChimeUserKey) => {
+      const out = await upstream.rooms(GetUserCommand, { AccountId: key.accountId, UserId: key.userId });
+      if (!out.User) throw gatewayError('NOT_FOUND', `User ${key.userId} not found in account ${key.accountId}.`);
+      return out.User;
+    }),
+    room: describeLoader(bearer, byRoom, async (key: RoomKey) => {
+      const out = await upstream.rooms(GetRoomCommand, { AccountId: key.accountId, RoomId: key.roomId });
+      if (!out.Room) throw gatewayError('NOT_FOUND', `Room ${key.roomId} not found in account ${key.accountId}.`);
+      return out.Room;
+    }),
+    roomRoster: describeLoader(bearer, byRoom, async (key: RoomKey) => {
+      const roster = new Map<string, RoomMembership>();
+      let nextToken: string | undefined;
+      for (let page = 0; page < ROOM_ROSTER_PAGES; page++) {
+        const out = await upstream.rooms(ListRoomMembershipsCommand, { AccountId: key.accountId, RoomId: key.roomId, MaxResults: ROOM_PAGE, NextToken: nextToken });
+        for (const membership of out.RoomMemberships ?? []) if (membership.Member?.MemberId) roster.set(membership.Member.MemberId, membership);
+        nextToken = out.NextToken;
+        if (!nextToken) break;
+      }
+      return roster;
+    }),
   };
   return loaders;
 }
@@ -192,6 +283,12 @@ export function createLoaders(upstream: Upstream): Loaders {
 /** Primes the channel loaders with what a list call returned. */
 export function primeChannel(loaders: Loaders, summary: ChannelSummary): void {
   if (summary.ChannelArn) loaders.channelSummary.prime(summary.ChannelArn, summary);
+}
+
+/** Forgets everything cached about a room after a mutation changed it or its roster. */
+export function forgetRoom(loaders: Loaders, key: RoomKey): void {
+  loaders.room.clear(key);
+  loaders.roomRoster.clear(key);
 }
 
 /** Forgets everything cached about a channel after a mutation changed it. */

@@ -18,5 +18,5 @@ export function readTypeDefs(): string {
 
 /** Builds the executable schema. */
 export function createSchema(): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers: resolvers as never, inheritResolversFromInterfaces: true });
+  return makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers });
 }

@@ -4,6 +4,14 @@
  * sets the `x-amz-chime-bearer` from that viewer alone, bounds how many calls
  * run at once, counts calls by operation (for `extensions.chime`) and turns
  * SDK exceptions into GraphQL errors with codes and Chime's request id.
+ *
+ * Some operations carry no bearer: Chime authorizes them by the gateway's
+ * own AWS credentials alone (channel flows, tags, streaming and retention
+ * settings, the whole Amazon Chime rooms API). Chime cannot tell viewers
+ * apart there, so the gateway does: those calls go through the `...AsAdmin`
+ * methods and `rooms`, which run only for a viewer who is an
+ * AppInstanceAdmin of its AppInstance (DescribeAppInstanceAdmin, once per
+ * request) and answer FORBIDDEN, with no such call made, to anyone else.
  */
 import {
   $Command as MessagingCommandBase,
@@ -17,9 +25,17 @@ import {
   ServiceInputTypes as IdentityInput,
   ServiceOutputTypes as IdentityOutput,
 } from '@aws-sdk/client-chime-sdk-identity';
+import {
+  $Command as RoomsCommandBase,
+  ChimeClientResolvedConfig,
+  ServiceInputTypes as RoomsInput,
+  ServiceOutputTypes as RoomsOutput,
+} from '@aws-sdk/client-chime';
+import { DescribeAppInstanceAdminCommand } from '@aws-sdk/client-chime-sdk-identity';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { ChimeClients } from './chime-clients';
-import { fromUpstreamError, unauthenticated } from './errors';
+import { fromUpstreamError, gatewayError, unauthenticated } from './errors';
 import { Viewer } from './viewer';
 
 /** A Chime SDK Messaging command class, e.g. `DescribeChannelCommand`. */
@@ -31,6 +47,11 @@ export type MessagingCommand<I extends MessagingInput, O extends MessagingOutput
 export type IdentityCommand<I extends IdentityInput, O extends IdentityOutput> = new (
   input: I,
 ) => IdentityCommandBase<I, O, ChimeSDKIdentityClientResolvedConfig, IdentityInput, IdentityOutput>;
+
+/** An Amazon Chime (2018 API) command class, e.g. `GetRoomCommand`. */
+export type RoomsCommand<I extends RoomsInput, O extends RoomsOutput> = new (
+  input: I,
+) => RoomsCommandBase<I, O, ChimeClientResolvedConfig, RoomsInput, RoomsOutput>;
 
 /** A messaging input without the bearer, which only `Upstream` sets. */
 export type WithoutBearer<I> = Omit<I, 'ChimeBearer'>;
@@ -71,6 +92,8 @@ class Semaphore {
 export class Upstream {
   private readonly semaphore: Semaphore;
   private readonly counts: UpstreamCalls = { calls: 0, byOperation: {} };
+  /** The viewer's AppInstanceAdmin check, made at most once per request. */
+  private adminCheck?: Promise<boolean>;
 
   constructor(
     private readonly clients: ChimeClients,
@@ -101,6 +124,66 @@ export class Upstream {
    */
   identity<I extends IdentityInput, O extends IdentityOutput>(Command: IdentityCommand<I, O>, input: I): Promise<O> {
     return this.call(operationOf(Command), () => this.clients.identity.send(new Command(input)));
+  }
+
+  /**
+   * Whether the viewer is an AppInstanceAdmin of its own AppInstance
+   * (DescribeAppInstanceAdmin, asked once per request; NotFound means no).
+   */
+  isAppInstanceAdmin(): Promise<boolean> {
+    if (!this.adminCheck) {
+      const check = this.call('DescribeAppInstanceAdmin', (viewer) =>
+        this.clients.identity.send(new DescribeAppInstanceAdminCommand({ AppInstanceArn: viewer.appInstanceArn, AppInstanceAdminArn: viewer.userArn })),
+      ).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND') return false;
+          // A failed check is not remembered: a later field of the request asks again.
+          this.adminCheck = undefined;
+          throw error;
+        },
+      );
+      this.adminCheck = check;
+    }
+    return this.adminCheck;
+  }
+
+  /** Resolves when the viewer is an AppInstanceAdmin; FORBIDDEN (naming `operation`) otherwise. */
+  async requireAppInstanceAdmin(operation: string): Promise<void> {
+    if (!this.viewer) throw unauthenticated();
+    if (!(await this.isAppInstanceAdmin())) {
+      throw gatewayError(
+        'FORBIDDEN',
+        `${operation} is for AppInstanceAdmins only: Chime authorizes it by the gateway's AWS credentials, and ${this.viewer.userArn} is no AppInstanceAdmin of ${this.viewer.appInstanceArn}.`,
+      );
+    }
+  }
+
+  /**
+   * Calls a Chime SDK Messaging operation that carries no bearer (channel
+   * flows, tags, streaming configurations), for an AppInstanceAdmin viewer only.
+   */
+  async messagingAsAdmin<I extends MessagingInput, O extends MessagingOutput>(Command: MessagingCommand<I, O>, input: I): Promise<O> {
+    const operation = operationOf(Command);
+    await this.requireAppInstanceAdmin(operation);
+    return this.call(operation, () => this.clients.messaging.send(new Command(input)));
+  }
+
+  /** Calls a Chime SDK Identity operation that changes or reveals AppInstance settings, for an AppInstanceAdmin viewer only. */
+  async identityAsAdmin<I extends IdentityInput, O extends IdentityOutput>(Command: IdentityCommand<I, O>, input: I): Promise<O> {
+    const operation = operationOf(Command);
+    await this.requireAppInstanceAdmin(operation);
+    return this.call(operation, () => this.clients.identity.send(new Command(input)));
+  }
+
+  /**
+   * Calls an Amazon Chime (2018 API) operation: accounts, users and chat
+   * rooms. IAM-authorized through and through, so AppInstanceAdmin viewers only.
+   */
+  async rooms<I extends RoomsInput, O extends RoomsOutput>(Command: RoomsCommand<I, O>, input: I): Promise<O> {
+    const operation = operationOf(Command);
+    await this.requireAppInstanceAdmin(operation);
+    return this.call(operation, () => this.clients.rooms.send(new Command(input)));
   }
 
   /** The one path of every call: viewer check, bound, count, error mapping. */

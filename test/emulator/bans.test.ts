@@ -3,61 +3,43 @@ import {
   BatchCreateChannelMembershipCommand,
   ConflictException,
   CreateChannelBanCommand,
-  CreateChannelCommand,
-  CreateChannelMembershipCommand,
   CreateChannelModeratorCommand,
   DeleteChannelBanCommand,
   DescribeChannelBanCommand,
+  DescribeChannelMembershipCommand,
   ForbiddenException,
   ListChannelBansCommand,
   ListChannelMembershipsCommand,
   NotFoundException,
   type CreateChannelRequest,
 } from '@aws-sdk/client-chime-sdk-messaging';
-import { CreateAppInstanceUserCommand } from '@aws-sdk/client-chime-sdk-identity';
-import type { ChannelEvent } from '../../src/emulator/backend/events';
-import { createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
+import {
+  addMember as add,
+  createChannel,
+  createElasticChannel,
+  createNamedUsers,
+  eventsDuring,
+  fillElasticChannel,
+  listSubChannels,
+  removeMember,
+  sorted,
+  useChannelScene,
+} from '../support/channels';
+import { TestChime, TestWorld } from '../support/local-chime';
 
-let t: TestChime;
-let world: TestWorld;
-let alice: string, bob: string, carol: string, admin: string;
-beforeAll(async () => {
-  t = await startTestChime();
-  world = await createWorld(t.identity);
-  ({ alice, bob, carol } = world.users);
-  admin = world.admin;
-});
-afterAll(() => t.close());
+let t: TestChime, world: TestWorld, alice: string, bob: string, carol: string, admin: string;
+useChannelScene((scene) => ({ t, world, alice, bob, carol, admin } = scene));
 
-/** A channel created by `creator` (who becomes its member and moderator). */
-async function channel(creator: string, settings: Partial<CreateChannelRequest> = {}): Promise<string> {
-  const { ChannelArn } = await t.messaging.send(
-    new CreateChannelCommand({ AppInstanceArn: world.appInstanceArn, Name: 'room', ChimeBearer: creator, ClientRequestToken: `c-${Math.random().toString(36).slice(2)}`, ...settings }),
-  );
-  return ChannelArn!;
-}
-
+const channel = (creator: string, settings?: Partial<CreateChannelRequest>) => createChannel(t, world, creator, settings);
 const ban = (channelArn: string, memberArn: string, bearer: string) =>
   t.messaging.send(new CreateChannelBanCommand({ ChannelArn: channelArn, MemberArn: memberArn, ChimeBearer: bearer }));
 const unban = (channelArn: string, memberArn: string, bearer: string) =>
   t.messaging.send(new DeleteChannelBanCommand({ ChannelArn: channelArn, MemberArn: memberArn, ChimeBearer: bearer }));
-const addMember = (channelArn: string, memberArn: string, bearer: string) =>
-  t.messaging.send(new CreateChannelMembershipCommand({ ChannelArn: channelArn, MemberArn: memberArn, Type: 'DEFAULT', ChimeBearer: bearer }));
+const addMember = (channelArn: string, memberArn: string, bearer: string) => add(t, channelArn, memberArn, bearer);
 
 async function memberArns(channelArn: string): Promise<string[]> {
   const { ChannelMemberships } = await t.messaging.send(new ListChannelMembershipsCommand({ ChannelArn: channelArn, ChimeBearer: admin, Type: 'HIDDEN' }));
   return ChannelMemberships!.map((m) => m.Member!.Arn!);
-}
-
-async function eventsDuring(fn: () => Promise<unknown>): Promise<ChannelEvent[]> {
-  const events: ChannelEvent[] = [];
-  const stop = t.chime.backend.events.subscribe((e) => events.push(e));
-  try {
-    await fn();
-  } finally {
-    stop();
-  }
-  return events;
 }
 
 test('CreateChannelBan removes the member and blocks re-adding until DeleteChannelBan', async () => {
@@ -80,7 +62,7 @@ test('CreateChannelBan removes the member and blocks re-adding until DeleteChann
 
 test('CreateChannelBan sends DELETE_CHANNEL_MEMBERSHIP to the banned member and the remaining members', async () => {
   const ch = await channel(alice, { MemberArns: [bob, carol] });
-  const events = await eventsDuring(() => ban(ch, bob, alice));
+  const events = await eventsDuring(t, () => ban(ch, bob, alice));
   expect(events).toHaveLength(1);
   expect(events[0]).toMatchObject({
     eventType: 'DELETE_CHANNEL_MEMBERSHIP',
@@ -93,7 +75,7 @@ test('CreateChannelBan sends DELETE_CHANNEL_MEMBERSHIP to the banned member and 
 
 test('CreateChannelBan of a user who is not a member bans without an event', async () => {
   const ch = await channel(alice);
-  const events = await eventsDuring(() => ban(ch, carol, alice));
+  const events = await eventsDuring(t, () => ban(ch, carol, alice));
   expect(events).toEqual([]);
   const { ChannelBan } = await t.messaging.send(new DescribeChannelBanCommand({ ChannelArn: ch, MemberArn: carol, ChimeBearer: alice }));
   expect(ChannelBan!.Member!.Arn).toBe(carol);
@@ -176,14 +158,8 @@ test('DeleteChannelBan by a user who is not a moderator is forbidden', async () 
 
 test('ListChannelBans pages with no gap or duplicate', async () => {
   const ch = await channel(alice);
-  const banned: string[] = [];
-  for (let i = 0; i < 7; i++) {
-    const { AppInstanceUserArn } = await t.identity.send(
-      new CreateAppInstanceUserCommand({ AppInstanceArn: world.appInstanceArn, AppInstanceUserId: `banned${i}`, Name: `banned${i}` }),
-    );
-    banned.push(AppInstanceUserArn!);
-    await ban(ch, AppInstanceUserArn!, alice);
-  }
+  const banned = await createNamedUsers(t, world, 'banned', 7);
+  for (const arn of banned) await ban(ch, arn, alice);
   const seen: string[] = [];
   let next: string | undefined;
   let pages = 0;
@@ -211,4 +187,28 @@ test('ListChannelBans rejects a forged NextToken', async () => {
   await expect(t.messaging.send(new ListChannelBansCommand({ ChannelArn: ch, ChimeBearer: alice, NextToken: `${NextToken}x` }))).rejects.toBeInstanceOf(
     BadRequestException,
   );
+});
+
+test('CreateChannelBan of an elastic member rebalances its sub-channel, with UPDATE_CHANNEL_MEMBERSHIP to each moved member only', async () => {
+  const u = await createNamedUsers(t, world, 'rebalanced', 6);
+  const ch = await createElasticChannel(t, world, alice);
+  const ids = await fillElasticChannel(t, ch, alice, u);
+  const [a, b] = [ids[0], ids[4]];
+  await removeMember(t, ch, u[0], alice);
+  // a: 3, b: 2 (the minimum). Banning u04 leaves b with 1 member, and a has room for it.
+  expect(await listSubChannels(t, ch, alice)).toEqual([
+    [a, 3],
+    [b, 2],
+  ]);
+  const events = await eventsDuring(t, () => ban(ch, u[4], alice));
+  expect(events.map((e) => e.eventType)).toEqual(['DELETE_CHANNEL_MEMBERSHIP', 'UPDATE_CHANNEL_MEMBERSHIP']);
+  const [deleted, moved] = events;
+  expect(deleted.payload).toMatchObject({ Member: { Arn: u[4] }, SubChannelId: b });
+  expect(sorted(deleted.recipients)).toEqual(sorted([u[4], u[5]]));
+  expect(moved.payload).toMatchObject({ ChannelArn: ch, Member: { Arn: u[5] }, SubChannelId: a });
+  expect(moved.recipients).toEqual([u[5]]);
+  expect(await listSubChannels(t, ch, alice)).toEqual([[a, 4]]);
+  const { ChannelMembership } = await t.messaging.send(new DescribeChannelMembershipCommand({ ChannelArn: ch, MemberArn: u[5], ChimeBearer: alice }));
+  expect(ChannelMembership!.SubChannelId).toBe(a);
+  await expect(addMember(ch, u[4], alice)).rejects.toBeInstanceOf(ForbiddenException);
 });

@@ -3,7 +3,6 @@ import {
   ChannelMode,
   ChannelPrivacy,
   ConflictException,
-  CreateChannelCommand,
   CreateChannelCommandInput,
   DeleteChannelCommand,
   DescribeChannelCommand,
@@ -17,7 +16,8 @@ import {
   UpdateChannelCommand,
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { ChannelEvent } from '../../src/emulator/backend/events';
-import { createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
+import { createChannel as newChannel } from '../support/channels';
+import { allPages, createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
 
 let t: TestChime;
 let world: TestWorld;
@@ -46,13 +46,9 @@ async function expectError(call: Promise<unknown>, type: ErrorClass, message?: R
   if (message) expect((err as Error).message).toMatch(message);
 }
 
-/** Creates a channel in `w` as `bearer` (alice by default) and returns its ARN. */
-async function createChannel(input: Partial<CreateChannelCommandInput> = {}, w: TestWorld = world): Promise<string> {
-  const { ChannelArn } = await t.messaging.send(
-    new CreateChannelCommand({ AppInstanceArn: w.appInstanceArn, Name: 'general', ChimeBearer: w.users.alice, ...input }),
-  );
-  return ChannelArn!;
-}
+/** Creates a channel named `general` in `w` as its alice (unless `input` names another ChimeBearer) and returns its ARN. */
+const createChannel = (input: Partial<CreateChannelCommandInput> = {}, w: TestWorld = world): Promise<string> =>
+  newChannel(t, w, w.users.alice, { Name: 'general', ...input });
 
 const describe_ = (ChannelArn: string, ChimeBearer: string) => t.messaging.send(new DescribeChannelCommand({ ChannelArn, ChimeBearer }));
 
@@ -502,13 +498,10 @@ describe('ListChannelsModeratedByAppInstanceUser', () => {
   test('ListChannelsModeratedByAppInstanceUser pages with NextToken', async () => {
     const w = await createWorld(t.identity);
     const arns = await Promise.all(Array.from({ length: 5 }, (_, i) => createChannel({ Name: `m${i}` }, w)));
-    const seen: string[] = [];
-    let NextToken: string | undefined;
-    do {
-      const out = await listModerated(w.users.alice, { MaxResults: 2, NextToken });
-      seen.push(...out.Channels!.map((c) => c.ChannelSummary!.ChannelArn!));
-      NextToken = out.NextToken;
-    } while (NextToken);
+    const seen = await allPages(
+      (NextToken) => listModerated(w.users.alice, { MaxResults: 2, NextToken }),
+      (out) => out.Channels!.map((c) => c.ChannelSummary!.ChannelArn!),
+    );
     expect(seen).toEqual([...arns].sort());
   });
 });

@@ -3,7 +3,6 @@ import {
   BatchCreateChannelMembershipCommand,
   ChannelMembershipType,
   CreateChannelBanCommand,
-  CreateChannelCommand,
   CreateChannelMembershipCommand,
   DeleteChannelMembershipCommand,
   DescribeChannelMembershipCommand,
@@ -16,65 +15,23 @@ import {
   UpdateChannelReadMarkerCommand,
   type CreateChannelRequest,
 } from '@aws-sdk/client-chime-sdk-messaging';
-import { CreateAppInstanceBotCommand, CreateAppInstanceUserCommand } from '@aws-sdk/client-chime-sdk-identity';
-import type { ChannelEvent } from '../../src/emulator/backend/events';
-import { createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
+import { CreateAppInstanceBotCommand } from '@aws-sdk/client-chime-sdk-identity';
+import { addMember, createChannel, createNamedUsers, eventsDuring, useChannelScene } from '../support/channels';
+import { allPages, createWorld, TestChime, TestWorld } from '../support/local-chime';
 
-let t: TestChime;
-let world: TestWorld;
-let alice: string, bob: string, carol: string, admin: string;
-beforeAll(async () => {
-  t = await startTestChime();
-  world = await createWorld(t.identity);
-  ({ alice, bob, carol } = world.users);
-  admin = world.admin;
-});
-afterAll(() => t.close());
+let t: TestChime, world: TestWorld, alice: string, bob: string, carol: string, admin: string;
+useChannelScene((scene) => ({ t, world, alice, bob, carol, admin } = scene));
 
-/** A channel created by `creator` (who becomes its member and moderator). */
-async function channel(creator: string, settings: Partial<CreateChannelRequest> = {}): Promise<string> {
-  const { ChannelArn } = await t.messaging.send(
-    new CreateChannelCommand({ AppInstanceArn: world.appInstanceArn, Name: 'room', ChimeBearer: creator, ClientRequestToken: `c-${Math.random().toString(36).slice(2)}`, ...settings }),
-  );
-  return ChannelArn!;
-}
-
-const join = (channelArn: string, memberArn: string, bearer: string, type: ChannelMembershipType = 'DEFAULT') =>
-  t.messaging.send(new CreateChannelMembershipCommand({ ChannelArn: channelArn, MemberArn: memberArn, Type: type, ChimeBearer: bearer }));
+const channel = (creator: string, settings?: Partial<CreateChannelRequest>) => createChannel(t, world, creator, settings);
+const join = (channelArn: string, memberArn: string, bearer: string, type: ChannelMembershipType = 'DEFAULT') => addMember(t, channelArn, memberArn, bearer, type);
+const newUsers = (prefix: string, n: number) => createNamedUsers(t, world, prefix, n);
 
 /** Every member ARN a bearer sees, following NextToken. */
-async function memberArns(channelArn: string, bearer: string, type?: ChannelMembershipType): Promise<string[]> {
-  const arns: string[] = [];
-  let next: string | undefined;
-  do {
-    const page = await t.messaging.send(new ListChannelMembershipsCommand({ ChannelArn: channelArn, ChimeBearer: bearer, Type: type, NextToken: next }));
-    arns.push(...page.ChannelMemberships!.map((m) => m.Member!.Arn!));
-    next = page.NextToken;
-  } while (next);
-  return arns;
-}
-
-/** Records the session events published while `fn` runs. */
-async function eventsDuring(fn: () => Promise<unknown>): Promise<ChannelEvent[]> {
-  const events: ChannelEvent[] = [];
-  const stop = t.chime.backend.events.subscribe((e) => events.push(e));
-  try {
-    await fn();
-  } finally {
-    stop();
-  }
-  return events;
-}
-
-async function newUsers(prefix: string, n: number): Promise<string[]> {
-  const arns: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const id = `${prefix}${String(i).padStart(2, '0')}`;
-    const { AppInstanceUserArn } = await t.identity.send(new CreateAppInstanceUserCommand({ AppInstanceArn: world.appInstanceArn, AppInstanceUserId: id, Name: id }));
-    arns.push(AppInstanceUserArn!);
-  }
-  return arns;
-}
+const memberArns = (channelArn: string, bearer: string, type?: ChannelMembershipType): Promise<string[]> =>
+  allPages(
+    (NextToken) => t.messaging.send(new ListChannelMembershipsCommand({ ChannelArn: channelArn, ChimeBearer: bearer, Type: type, NextToken })),
+    (page) => page.ChannelMemberships!.map((m) => m.Member!.Arn!),
+  );
 
 describe('CreateChannelMembership', () => {
   test('CreateChannelMembership adds a member and returns ChannelArn and Member', async () => {
@@ -88,7 +45,7 @@ describe('CreateChannelMembership', () => {
 
   test('CreateChannelMembership publishes CREATE_CHANNEL_MEMBERSHIP to every member including the new one', async () => {
     const ch = await channel(alice, { MemberArns: [bob] });
-    const events = await eventsDuring(() => join(ch, carol, alice));
+    const events = await eventsDuring(t, () => join(ch, carol, alice));
     expect(events).toHaveLength(1);
     const [event] = events;
     expect(event).toMatchObject({ eventType: 'CREATE_CHANNEL_MEMBERSHIP', messageType: 'SYSTEM', channelArn: ch });
@@ -105,7 +62,7 @@ describe('CreateChannelMembership', () => {
   test('CreateChannelMembership of an existing member changes nothing and publishes nothing', async () => {
     const ch = await channel(alice, { MemberArns: [bob] });
     const before = await t.messaging.send(new DescribeChannelMembershipCommand({ ChannelArn: ch, MemberArn: bob, ChimeBearer: alice }));
-    const events = await eventsDuring(() => join(ch, bob, admin));
+    const events = await eventsDuring(t, () => join(ch, bob, admin));
     expect(events).toEqual([]);
     const after = await t.messaging.send(new DescribeChannelMembershipCommand({ ChannelArn: ch, MemberArn: bob, ChimeBearer: alice }));
     expect(after.ChannelMembership).toEqual(before.ChannelMembership);
@@ -209,7 +166,7 @@ describe('BatchCreateChannelMembership', () => {
 
   test('BatchCreateChannelMembership adds members and publishes one BATCH_CREATE_CHANNEL_MEMBERSHIP event', async () => {
     const ch = await channel(alice);
-    const events = await eventsDuring(async () => {
+    const events = await eventsDuring(t, async () => {
       const out = await batch(ch, [bob, carol], alice);
       expect(out.BatchChannelMemberships).toEqual({
         ChannelArn: ch,
@@ -311,7 +268,7 @@ describe('DeleteChannelMembership', () => {
 
   test('DeleteChannelMembership lets a member leave and the member sees its own removal', async () => {
     const ch = await channel(alice, { MemberArns: [bob, carol] });
-    const events = await eventsDuring(async () => {
+    const events = await eventsDuring(t, async () => {
       const out = await leave(ch, bob, bob);
       expect(out.$metadata.httpStatusCode).toBe(204);
     });
@@ -331,7 +288,7 @@ describe('DeleteChannelMembership', () => {
 
   test('DeleteChannelMembership of a non-member succeeds and publishes nothing', async () => {
     const ch = await channel(alice);
-    const events = await eventsDuring(() => leave(ch, bob, alice));
+    const events = await eventsDuring(t, () => leave(ch, bob, alice));
     expect(events).toEqual([]);
   });
 });

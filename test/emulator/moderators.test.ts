@@ -2,10 +2,10 @@ import {
   BadRequestException,
   ConflictException,
   CreateChannelBanCommand,
-  CreateChannelCommand,
   CreateChannelMembershipCommand,
   CreateChannelModeratorCommand,
   DeleteChannelModeratorCommand,
+  DescribeChannelMembershipCommand,
   DescribeChannelModeratorCommand,
   ForbiddenException,
   ListChannelMembershipsCommand,
@@ -13,46 +13,35 @@ import {
   NotFoundException,
   type CreateChannelRequest,
 } from '@aws-sdk/client-chime-sdk-messaging';
-import { CreateAppInstanceUserCommand } from '@aws-sdk/client-chime-sdk-identity';
-import type { ChannelEvent } from '../../src/emulator/backend/events';
-import { createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
+import {
+  addMember as add,
+  createChannel,
+  createElasticChannel,
+  createNamedUsers,
+  eventsDuring,
+  fillElasticChannel,
+  listSubChannels,
+  removeMember,
+  sorted,
+  useChannelScene,
+} from '../support/channels';
+import { allPages, createWorld, TestChime, TestWorld } from '../support/local-chime';
 
-let t: TestChime;
-let world: TestWorld;
-let alice: string, bob: string, carol: string, admin: string;
-beforeAll(async () => {
-  t = await startTestChime();
-  world = await createWorld(t.identity);
-  ({ alice, bob, carol } = world.users);
-  admin = world.admin;
-});
-afterAll(() => t.close());
+let t: TestChime, world: TestWorld, alice: string, bob: string, carol: string, admin: string;
+useChannelScene((scene) => ({ t, world, alice, bob, carol, admin } = scene));
 
-/** A channel created by `creator` (who becomes its member and moderator). */
-async function channel(creator: string, settings: Partial<CreateChannelRequest> = {}): Promise<string> {
-  const { ChannelArn } = await t.messaging.send(
-    new CreateChannelCommand({ AppInstanceArn: world.appInstanceArn, Name: 'room', ChimeBearer: creator, ClientRequestToken: `c-${Math.random().toString(36).slice(2)}`, ...settings }),
-  );
-  return ChannelArn!;
-}
-
+const channel = (creator: string, settings?: Partial<CreateChannelRequest>) => createChannel(t, world, creator, settings);
 const addModerator = (channelArn: string, moderatorArn: string, bearer: string) =>
   t.messaging.send(new CreateChannelModeratorCommand({ ChannelArn: channelArn, ChannelModeratorArn: moderatorArn, ChimeBearer: bearer }));
 const removeModerator = (channelArn: string, moderatorArn: string, bearer: string) =>
   t.messaging.send(new DeleteChannelModeratorCommand({ ChannelArn: channelArn, ChannelModeratorArn: moderatorArn, ChimeBearer: bearer }));
-const addMember = (channelArn: string, memberArn: string, bearer: string) =>
-  t.messaging.send(new CreateChannelMembershipCommand({ ChannelArn: channelArn, MemberArn: memberArn, Type: 'DEFAULT', ChimeBearer: bearer }));
+const addMember = (channelArn: string, memberArn: string, bearer: string) => add(t, channelArn, memberArn, bearer);
 
-async function moderatorArns(channelArn: string, bearer: string): Promise<string[]> {
-  const arns: string[] = [];
-  let next: string | undefined;
-  do {
-    const page = await t.messaging.send(new ListChannelModeratorsCommand({ ChannelArn: channelArn, ChimeBearer: bearer, NextToken: next }));
-    arns.push(...page.ChannelModerators!.map((m) => m.Moderator!.Arn!));
-    next = page.NextToken;
-  } while (next);
-  return arns;
-}
+const moderatorArns = (channelArn: string, bearer: string): Promise<string[]> =>
+  allPages(
+    (NextToken) => t.messaging.send(new ListChannelModeratorsCommand({ ChannelArn: channelArn, ChimeBearer: bearer, NextToken })),
+    (page) => page.ChannelModerators!.map((m) => m.Moderator!.Arn!),
+  );
 
 test('CreateChannelModerator returns the moderator and grants moderation of a RESTRICTED channel', async () => {
   const ch = await channel(alice, { Mode: 'RESTRICTED', MemberArns: [bob] });
@@ -64,17 +53,13 @@ test('CreateChannelModerator returns the moderator and grants moderation of a RE
   await t.messaging.send(new CreateChannelMembershipCommand({ ChannelArn: ch, MemberArn: carol, Type: 'HIDDEN', ChimeBearer: bob }));
   const { ChannelMemberships } = await t.messaging.send(new ListChannelMembershipsCommand({ ChannelArn: ch, ChimeBearer: bob, Type: 'HIDDEN' }));
   expect(ChannelMemberships!.map((m) => m.Member!.Arn)).toContain(carol);
+  // In a standard channel the promoted member stays a member.
+  expect(ChannelMemberships!.map((m) => m.Member!.Arn)).toContain(bob);
 });
 
 test('CreateChannelModerator makes a moderator without making a member, and publishes no event', async () => {
   const ch = await channel(alice);
-  const events: ChannelEvent[] = [];
-  const stop = t.chime.backend.events.subscribe((e) => events.push(e));
-  try {
-    await addModerator(ch, carol, admin);
-  } finally {
-    stop();
-  }
+  const events = await eventsDuring(t, () => addModerator(ch, carol, admin));
   expect(events).toEqual([]);
   const { ChannelMemberships } = await t.messaging.send(new ListChannelMembershipsCommand({ ChannelArn: ch, ChimeBearer: alice, Type: 'HIDDEN' }));
   expect(ChannelMemberships!.map((m) => m.Member!.Arn)).toEqual([alice]);
@@ -129,6 +114,9 @@ test('DeleteChannelModerator takes the moderator rights away', async () => {
   const out = await removeModerator(ch, bob, alice);
   expect(out.$metadata.httpStatusCode).toBe(204);
   expect(await moderatorArns(ch, alice)).toEqual([alice]);
+  // In a standard channel the former moderator stays a member.
+  const { ChannelMembership } = await t.messaging.send(new DescribeChannelMembershipCommand({ ChannelArn: ch, MemberArn: bob, ChimeBearer: alice }));
+  expect(ChannelMembership!.Member!.Arn).toBe(bob);
   await expect(addMember(ch, carol, bob)).rejects.toBeInstanceOf(ForbiddenException);
   // Removing someone who is no moderator changes nothing.
   await expect(removeModerator(ch, bob, alice)).resolves.toBeDefined();
@@ -143,14 +131,8 @@ test('DeleteChannelModerator by a user who is not a moderator is forbidden', asy
 
 test('ListChannelModerators pages with no gap or duplicate', async () => {
   const ch = await channel(alice);
-  const users: string[] = [];
-  for (let i = 0; i < 6; i++) {
-    const { AppInstanceUserArn } = await t.identity.send(
-      new CreateAppInstanceUserCommand({ AppInstanceArn: world.appInstanceArn, AppInstanceUserId: `mod${i}`, Name: `mod${i}` }),
-    );
-    users.push(AppInstanceUserArn!);
-    await addModerator(ch, AppInstanceUserArn!, alice);
-  }
+  const users = await createNamedUsers(t, world, 'mod', 6);
+  for (const arn of users) await addModerator(ch, arn, alice);
   const first = await t.messaging.send(new ListChannelModeratorsCommand({ ChannelArn: ch, ChimeBearer: alice, MaxResults: 3 }));
   expect(first.ChannelModerators!.map((m) => m.Moderator!.Arn)).toEqual([alice, ...users.slice(0, 2)]);
   await removeModerator(ch, users[0], alice);
@@ -180,4 +162,67 @@ test('ListChannelModerators rejects a forged NextToken and MaxResults outside 1.
   await expect(list({ NextToken: 'eyJzIjoiIiwicCI6WzAsIiJdfQ.c2lnbmF0dXJlLWZvcmdlZA' })).rejects.toBeInstanceOf(BadRequestException);
   await expect(list({ MaxResults: 0 })).rejects.toBeInstanceOf(BadRequestException);
   await expect(list({ MaxResults: 51 })).rejects.toBeInstanceOf(BadRequestException);
+});
+
+describe('moderators of elastic channels', () => {
+  /** An elastic channel of alice's whose six fresh members fill sub-channels a (3, after one left) and b (2, the minimum). */
+  async function elasticWithMembers(prefix: string): Promise<{ ch: string; u: string[]; a: string; b: string }> {
+    const u = await createNamedUsers(t, world, prefix, 6);
+    const ch = await createElasticChannel(t, world, alice);
+    const ids = await fillElasticChannel(t, ch, alice, u);
+    await removeMember(t, ch, u[0], alice);
+    return { ch, u, a: ids[0], b: ids[4] };
+  }
+
+  const describeMembership = (ch: string, member: string) =>
+    t.messaging.send(new DescribeChannelMembershipCommand({ ChannelArn: ch, MemberArn: member, ChimeBearer: alice }));
+
+  test('CreateChannelModerator of a member of an elastic channel ends its membership and rebalances its sub-channel', async () => {
+    const { ch, u, a, b } = await elasticWithMembers('promoted');
+    const events = await eventsDuring(t, () => addModerator(ch, u[4], alice));
+    // b falls to 1 member and a has room: u05 moves to a, b closes.
+    expect(events.map((e) => e.eventType)).toEqual(['DELETE_CHANNEL_MEMBERSHIP', 'UPDATE_CHANNEL_MEMBERSHIP']);
+    const [deleted, moved] = events;
+    expect(deleted.payload).toMatchObject({ Member: { Arn: u[4] }, SubChannelId: b });
+    expect(sorted(deleted.recipients)).toEqual(sorted([u[4], u[5]]));
+    expect(moved.payload).toMatchObject({ Member: { Arn: u[5] }, SubChannelId: a });
+    expect(moved.recipients).toEqual([u[5]]);
+    await expect(describeMembership(ch, u[4])).rejects.toBeInstanceOf(NotFoundException);
+    expect(await listSubChannels(t, ch, alice)).toEqual([[a, 4]]);
+    expect(await moderatorArns(ch, alice)).toEqual([alice, u[4]]);
+    // As a moderator it now joins the sub-channels it names.
+    expect((await add(t, ch, u[4], alice, 'DEFAULT', a)).SubChannelId).toBe(a);
+    expect(await listSubChannels(t, ch, alice)).toEqual([[a, 5]]);
+  });
+
+  test('DeleteChannelModerator of an elastic channel ends the former moderator\'s membership in every sub-channel', async () => {
+    const { ch, u, a, b } = await elasticWithMembers('demoted');
+    await addModerator(ch, bob, alice);
+    await add(t, ch, bob, alice, 'DEFAULT', a);
+    await add(t, ch, bob, alice, 'DEFAULT', b);
+    expect(await listSubChannels(t, ch, alice)).toEqual([
+      [a, 4],
+      [b, 3],
+    ]);
+    const events = await eventsDuring(t, () => removeModerator(ch, bob, alice));
+    expect(events.map((e) => [e.eventType, (e.payload.Member as { Arn: string }).Arn, e.payload.SubChannelId])).toEqual([
+      ['DELETE_CHANNEL_MEMBERSHIP', bob, a],
+      ['DELETE_CHANNEL_MEMBERSHIP', bob, b],
+    ]);
+    expect(sorted(events[1].recipients)).toEqual(sorted([u[4], u[5], bob]));
+    await expect(describeMembership(ch, bob)).rejects.toBeInstanceOf(NotFoundException);
+    expect(await listSubChannels(t, ch, alice)).toEqual([
+      [a, 3],
+      [b, 2],
+    ]);
+    // As a regular member it is placed by the service again: in the least-full sub-channel.
+    expect((await add(t, ch, bob, alice)).SubChannelId).toBe(b);
+  });
+
+  test('DeleteChannelModerator of someone who is no moderator of an elastic channel leaves its membership alone', async () => {
+    const { ch, u, a } = await elasticWithMembers('kept');
+    const events = await eventsDuring(t, () => removeModerator(ch, u[1], alice));
+    expect(events).toEqual([]);
+    expect((await describeMembership(ch, u[1])).ChannelMembership!.SubChannelId).toBe(a);
+  });
 });

@@ -1,34 +1,20 @@
 import {
   BadRequestException,
   CreateChannelBanCommand,
-  CreateChannelCommand,
   ForbiddenException,
   GetChannelMembershipPreferencesCommand,
   PutChannelMembershipPreferencesCommand,
   type ChannelMembershipPreferences,
   type CreateChannelRequest,
 } from '@aws-sdk/client-chime-sdk-messaging';
-import type { ChannelEvent } from '../../src/emulator/backend/events';
-import { createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
+import { createChannel, eventsDuring, useChannelScene } from '../support/channels';
+import { TestChime, TestWorld } from '../support/local-chime';
 
-let t: TestChime;
-let world: TestWorld;
-let alice: string, bob: string, carol: string, admin: string;
-beforeAll(async () => {
-  t = await startTestChime();
-  world = await createWorld(t.identity);
-  ({ alice, bob, carol } = world.users);
-  admin = world.admin;
-});
-afterAll(() => t.close());
+let t: TestChime, world: TestWorld, alice: string, bob: string, carol: string, admin: string;
+useChannelScene((scene) => ({ t, world, alice, bob, carol, admin } = scene));
 
 /** A channel created by alice (member and moderator) with bob as member. */
-async function channel(settings: Partial<CreateChannelRequest> = {}): Promise<string> {
-  const { ChannelArn } = await t.messaging.send(
-    new CreateChannelCommand({ AppInstanceArn: world.appInstanceArn, Name: 'prefs', ChimeBearer: alice, MemberArns: [bob], ...settings }),
-  );
-  return ChannelArn!;
-}
+const channel = (settings: Partial<CreateChannelRequest> = {}) => createChannel(t, world, alice, { Name: 'prefs', MemberArns: [bob], ...settings });
 
 const put = (ChannelArn: string, MemberArn: string, ChimeBearer: string, Preferences: ChannelMembershipPreferences) =>
   t.messaging.send(new PutChannelMembershipPreferencesCommand({ ChannelArn, MemberArn, ChimeBearer, Preferences }));
@@ -89,13 +75,7 @@ describe('PutChannelMembershipPreferences', () => {
 
   test('PutChannelMembershipPreferences publishes no session event', async () => {
     const ch = await channel();
-    const events: ChannelEvent[] = [];
-    const stop = t.chime.backend.events.subscribe((e) => events.push(e));
-    try {
-      await put(ch, bob, bob, { PushNotifications: { AllowNotifications: 'NONE' } });
-    } finally {
-      stop();
-    }
+    const events = await eventsDuring(t, () => put(ch, bob, bob, { PushNotifications: { AllowNotifications: 'NONE' } }));
     expect(events).toEqual([]);
   });
 

@@ -19,7 +19,7 @@ import {
   UpdateRoomMembershipCommand,
 } from '@aws-sdk/client-chime';
 import { postRoomMessage, readRoomMessage } from '../../src/emulator/backend/room-messages';
-import { startTestChime, TestChime } from '../support/local-chime';
+import { allPages, startTestChime, TestChime } from '../support/local-chime';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const unknownId = '00000000-0000-4000-8000-000000000000';
@@ -65,16 +65,11 @@ const join = (accountId: string, roomId: string, memberId: string, role?: 'Admin
   t.rooms.send(new CreateRoomMembershipCommand({ AccountId: accountId, RoomId: roomId, MemberId: memberId, Role: role }));
 
 /** Every room id of a listing, following NextToken page by page. */
-async function allRoomIds(accountId: string, memberId?: string, pageSize?: number): Promise<string[]> {
-  const ids: string[] = [];
-  let next: string | undefined;
-  do {
-    const page = await t.rooms.send(new ListRoomsCommand({ AccountId: accountId, MemberId: memberId, MaxResults: pageSize, NextToken: next }));
-    ids.push(...page.Rooms!.map((r) => r.RoomId!));
-    next = page.NextToken;
-  } while (next);
-  return ids;
-}
+const allRoomIds = (accountId: string, memberId?: string, pageSize?: number): Promise<string[]> =>
+  allPages(
+    (NextToken) => t.rooms.send(new ListRoomsCommand({ AccountId: accountId, MemberId: memberId, MaxResults: pageSize, NextToken })),
+    (page) => page.Rooms!.map((r) => r.RoomId!),
+  );
 
 describe('rooms', () => {
   test('CreateRoom returns the room with its creator and timestamps', async () => {

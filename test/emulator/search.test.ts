@@ -1,13 +1,13 @@
 import {
   BadRequestException,
-  CreateChannelCommand,
   CreateChannelMembershipCommand,
   DeleteChannelMembershipCommand,
   SearchChannelsCommand,
   type CreateChannelRequest,
   type SearchField,
 } from '@aws-sdk/client-chime-sdk-messaging';
-import { createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
+import { createChannel } from '../support/channels';
+import { allPages, createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
 
 let t: TestChime;
 beforeAll(async () => {
@@ -18,9 +18,7 @@ afterAll(() => t.close());
 /** A fresh AppInstance per test, so searches see only that test's channels. */
 async function world(): Promise<TestWorld & { channel: (name: string, creator: string, settings?: Partial<CreateChannelRequest>) => Promise<string> }> {
   const w = await createWorld(t.identity, ['alice', 'bob', 'carol', 'dave']);
-  const channel = async (name: string, creator: string, settings: Partial<CreateChannelRequest> = {}) =>
-    (await t.messaging.send(new CreateChannelCommand({ AppInstanceArn: w.appInstanceArn, Name: name, ChimeBearer: creator, ...settings }))).ChannelArn!;
-  return { ...w, channel };
+  return { ...w, channel: (name, creator, settings = {}) => createChannel(t, w, creator, { Name: name, ...settings }) };
 }
 
 const search = (ChimeBearer: string, Fields: SearchField[], page: { MaxResults?: number; NextToken?: string } = {}) =>
@@ -28,16 +26,11 @@ const search = (ChimeBearer: string, Fields: SearchField[], page: { MaxResults?:
 const members = (Operator: 'EQUALS' | 'INCLUDES', ...Values: string[]): SearchField => ({ Key: 'MEMBERS', Operator, Values });
 
 /** Channel names of one search, all pages followed. */
-async function names(bearer: string, fields: SearchField[], maxResults?: number): Promise<string[]> {
-  const found: string[] = [];
-  let next: string | undefined;
-  do {
-    const page = await search(bearer, fields, { MaxResults: maxResults, NextToken: next });
-    found.push(...page.Channels!.map((c) => c.Name!));
-    next = page.NextToken;
-  } while (next);
-  return found;
-}
+const names = (bearer: string, fields: SearchField[], maxResults?: number): Promise<string[]> =>
+  allPages(
+    (NextToken) => search(bearer, fields, { MaxResults: maxResults, NextToken }),
+    (page) => page.Channels!.map((c) => c.Name!),
+  );
 
 describe('SearchChannels', () => {
   test('SearchChannels INCLUDES finds every channel whose members include all values, PUBLIC and PRIVATE, for an admin', async () => {

@@ -1,12 +1,8 @@
 import {
   BadRequestException,
   BatchCreateChannelMembershipCommand,
-  ConflictException,
   CreateChannelBanCommand,
-  CreateChannelCommand,
-  CreateChannelMembershipCommand,
   CreateChannelModeratorCommand,
-  DeleteChannelMembershipCommand,
   DescribeChannelMembershipCommand,
   ForbiddenException,
   ListChannelMembershipsCommand,
@@ -16,64 +12,36 @@ import {
   type BatchCreateChannelMembershipCommandOutput,
   type ElasticChannelConfiguration,
 } from '@aws-sdk/client-chime-sdk-messaging';
-import { CreateAppInstanceUserCommand } from '@aws-sdk/client-chime-sdk-identity';
-import type { ChannelEvent } from '../../src/emulator/backend/events';
-import { createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
+import {
+  addMember,
+  createChannel,
+  createElasticChannel,
+  createNamedUsers,
+  eventsDuring,
+  fillElasticChannel,
+  listSubChannels,
+  removeMember,
+  sorted,
+  useChannelScene,
+} from '../support/channels';
+import { allPages, TestChime, TestWorld } from '../support/local-chime';
 
-let t: TestChime;
-let world: TestWorld;
-let alice: string, bob: string, admin: string;
+let t: TestChime, world: TestWorld, alice: string, bob: string, admin: string;
+useChannelScene((scene) => ({ t, world, alice, bob, admin } = scene));
 /** Users with no role anywhere, u00..u13, to fill elastic channels with. */
 let u: string[];
-
 beforeAll(async () => {
-  t = await startTestChime();
-  world = await createWorld(t.identity);
-  ({ alice, bob } = world.users);
-  admin = world.admin;
-  u = [];
-  for (let i = 0; i < 14; i++) {
-    const id = `u${String(i).padStart(2, '0')}`;
-    u.push((await t.identity.send(new CreateAppInstanceUserCommand({ AppInstanceArn: world.appInstanceArn, AppInstanceUserId: id, Name: id }))).AppInstanceUserArn!);
-  }
+  u = await createNamedUsers(t, world, 'u', 14);
 });
-afterAll(() => t.close());
 
-/** 3 sub-channels of 4 members; below ceil(4 x 40%) = 2 members a sub-channel is merged away. */
-const SMALL: ElasticChannelConfiguration = { MaximumSubChannels: 3, TargetMembershipsPerSubChannel: 4, MinimumMembershipPercentage: 40 };
-
-/** An elastic channel created by alice, who becomes its moderator (and no member). */
-async function elastic(config: ElasticChannelConfiguration = SMALL): Promise<string> {
-  const { ChannelArn } = await t.messaging.send(
-    new CreateChannelCommand({ AppInstanceArn: world.appInstanceArn, Name: 'live', Mode: 'RESTRICTED', ChimeBearer: alice, ElasticChannelConfiguration: config }),
-  );
-  return ChannelArn!;
-}
-
-const join = (ChannelArn: string, MemberArn: string, SubChannelId?: string) =>
-  t.messaging.send(new CreateChannelMembershipCommand({ ChannelArn, MemberArn, Type: 'DEFAULT', ChimeBearer: alice, SubChannelId }));
-const leave = (ChannelArn: string, MemberArn: string, SubChannelId?: string) =>
-  t.messaging.send(new DeleteChannelMembershipCommand({ ChannelArn, MemberArn, ChimeBearer: alice, SubChannelId }));
-
+/** An elastic channel created by alice, who becomes its moderator (and no member); SMALL_ELASTIC unless `config` is given. */
+const elastic = (config?: ElasticChannelConfiguration) => createElasticChannel(t, world, alice, config);
+const join = (ChannelArn: string, MemberArn: string, SubChannelId?: string) => addMember(t, ChannelArn, MemberArn, alice, 'DEFAULT', SubChannelId);
+const leave = (ChannelArn: string, MemberArn: string, SubChannelId?: string) => removeMember(t, ChannelArn, MemberArn, alice, SubChannelId);
 /** Adds members one by one and returns the SubChannelId each got. */
-async function fill(channelArn: string, members: string[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const member of members) ids.push((await join(channelArn, member)).SubChannelId!);
-  return ids;
-}
-
+const fill = (channelArn: string, members: string[]) => fillElasticChannel(t, channelArn, alice, members);
 /** Every sub-channel as `id -> MembershipCount`, in ListSubChannels order, following NextToken. */
-async function subChannels(channelArn: string, bearer = alice, maxResults?: number): Promise<[string, number][]> {
-  const all: [string, number][] = [];
-  let next: string | undefined;
-  do {
-    const page = await t.messaging.send(new ListSubChannelsCommand({ ChannelArn: channelArn, ChimeBearer: bearer, MaxResults: maxResults, NextToken: next }));
-    expect(page.ChannelArn).toBe(channelArn);
-    all.push(...page.SubChannels!.map((s): [string, number] => [s.SubChannelId!, s.MembershipCount!]));
-    next = page.NextToken;
-  } while (next);
-  return all;
-}
+const subChannels = (channelArn: string, bearer = alice, maxResults?: number) => listSubChannels(t, channelArn, bearer, maxResults);
 
 /** The sub-channel a member is in, as DescribeChannelMembership says. */
 async function subChannelOf(channelArn: string, member: string): Promise<string | undefined> {
@@ -83,31 +51,13 @@ async function subChannelOf(channelArn: string, member: string): Promise<string 
 
 /** Member ARNs of one sub-channel (both membership types), following NextToken. */
 async function membersOf(channelArn: string, subChannelId: string): Promise<string[]> {
-  const arns: string[] = [];
-  let next: string | undefined;
-  do {
-    const page = await t.messaging.send(
-      new ListChannelMembershipsCommand({ ChannelArn: channelArn, ChimeBearer: alice, SubChannelId: subChannelId, Type: 'HIDDEN', NextToken: next }),
-    );
-    arns.push(...page.ChannelMemberships!.map((m) => m.Member!.Arn!));
-    next = page.NextToken;
-  } while (next);
-  return arns.sort();
+  const arns = await allPages(
+    (NextToken) =>
+      t.messaging.send(new ListChannelMembershipsCommand({ ChannelArn: channelArn, ChimeBearer: alice, SubChannelId: subChannelId, Type: 'HIDDEN', NextToken })),
+    (page) => page.ChannelMemberships!.map((m) => m.Member!.Arn!),
+  );
+  return sorted(arns);
 }
-
-/** Records the session events published while `fn` runs. */
-async function eventsDuring(fn: () => Promise<unknown>): Promise<ChannelEvent[]> {
-  const events: ChannelEvent[] = [];
-  const stop = t.chime.backend.events.subscribe((e) => events.push(e));
-  try {
-    await fn();
-  } finally {
-    stop();
-  }
-  return events;
-}
-
-const sorted = (arns: readonly string[]) => [...arns].sort();
 
 describe('elastic membership placement', () => {
   test('CreateChannelMembership places a member of an elastic channel in a new sub-channel and returns its SubChannelId', async () => {
@@ -158,7 +108,7 @@ describe('elastic membership placement', () => {
   test('CreateChannelMembership of an existing member changes nothing and returns its sub-channel', async () => {
     const ch = await elastic();
     const [first] = await fill(ch, [u[0]]);
-    const events = await eventsDuring(() => join(ch, u[0]));
+    const events = await eventsDuring(t, () => join(ch, u[0]));
     expect(events).toEqual([]);
     expect((await join(ch, u[0])).SubChannelId).toBe(first);
     expect(await subChannels(ch)).toEqual([[first, 1]]);
@@ -173,7 +123,7 @@ describe('elastic membership placement', () => {
   test('CreateChannelMembership publishes CREATE_CHANNEL_MEMBERSHIP with SubChannelId to the new member sub-channel only', async () => {
     const ch = await elastic();
     const ids = await fill(ch, u.slice(0, 4));
-    const events = await eventsDuring(() => join(ch, u[4]));
+    const events = await eventsDuring(t, () => join(ch, u[4]));
     expect(events).toHaveLength(1);
     const [event] = events;
     const b = (await subChannelOf(ch, u[4]))!;
@@ -182,7 +132,7 @@ describe('elastic membership placement', () => {
     expect(event.payload).toMatchObject({ ChannelArn: ch, Member: { Arn: u[4], Name: 'u04' }, InvitedBy: { Arn: alice }, SubChannelId: b });
     expect(event.recipients).toEqual([u[4]]);
 
-    const next = await eventsDuring(() => join(ch, u[5]));
+    const next = await eventsDuring(t, () => join(ch, u[5]));
     expect(sorted(next[0].recipients)).toEqual(sorted([u[4], u[5]]));
   });
 });
@@ -191,7 +141,7 @@ describe('BatchCreateChannelMembership in elastic channels', () => {
   test('BatchCreateChannelMembership publishes one CREATE_CHANNEL_MEMBERSHIP per member and no batch event', async () => {
     const ch = await elastic();
     let out: BatchCreateChannelMembershipCommandOutput | undefined;
-    const events = await eventsDuring(async () => {
+    const events = await eventsDuring(t, async () => {
       out = await t.messaging.send(new BatchCreateChannelMembershipCommand({ ChannelArn: ch, MemberArns: u.slice(0, 3), ChimeBearer: alice }));
     });
     expect(events.map((e) => e.eventType)).toEqual(['CREATE_CHANNEL_MEMBERSHIP', 'CREATE_CHANNEL_MEMBERSHIP', 'CREATE_CHANNEL_MEMBERSHIP']);
@@ -231,7 +181,7 @@ describe('elastic membership balancing on leave', () => {
       [b, 2],
       [c, 1],
     ]);
-    const events = await eventsDuring(() => leave(ch, u[6]));
+    const events = await eventsDuring(t, () => leave(ch, u[6]));
     // b fell to 1 < 2 and c has room for it: u07 moves to c and b closes.
     expect(events.map((e) => e.eventType)).toEqual(['DELETE_CHANNEL_MEMBERSHIP', 'UPDATE_CHANNEL_MEMBERSHIP']);
     const [deleted, moved] = events;
@@ -260,7 +210,7 @@ describe('elastic membership balancing on leave', () => {
       [b, 3],
       [c, 2],
     ]);
-    const events = await eventsDuring(() => leave(ch, u[11]));
+    const events = await eventsDuring(t, () => leave(ch, u[11]));
     // c fell to 1: u12 goes to the least-full other (a and b tie at 3: the oldest, a).
     expect(events.filter((e) => e.eventType === 'UPDATE_CHANNEL_MEMBERSHIP').map((e) => e.payload.SubChannelId)).toEqual([a]);
     expect(await subChannels(ch)).toEqual([
@@ -274,7 +224,7 @@ describe('elastic membership balancing on leave', () => {
     const ids = await fill(ch, u.slice(0, 10));
     const [a, b, c] = [ids[0], ids[4], ids[8]];
     // a: 4, b: 4, c: 2 -> c: 1, and a and b are full.
-    const events = await eventsDuring(() => leave(ch, u[8]));
+    const events = await eventsDuring(t, () => leave(ch, u[8]));
     expect(events.map((e) => e.eventType)).toEqual(['DELETE_CHANNEL_MEMBERSHIP']);
     expect(await subChannels(ch)).toEqual([
       [a, 4],
@@ -302,9 +252,7 @@ describe('elastic membership balancing on leave', () => {
   test('DeleteChannelMembership by the member itself publishes DELETE_CHANNEL_MEMBERSHIP to its sub-channel only', async () => {
     const ch = await elastic();
     await fill(ch, u.slice(0, 6));
-    const events = await eventsDuring(() =>
-      t.messaging.send(new DeleteChannelMembershipCommand({ ChannelArn: ch, MemberArn: u[0], ChimeBearer: u[0] })),
-    );
+    const events = await eventsDuring(t, () => removeMember(t, ch, u[0], u[0]));
     expect(events).toHaveLength(1);
     expect(sorted(events[0].recipients)).toEqual(sorted(u.slice(0, 4)));
   });
@@ -312,7 +260,7 @@ describe('elastic membership balancing on leave', () => {
   test('CreateChannelBan of an elastic member tells its sub-channel only and closes an emptied sub-channel', async () => {
     const ch = await elastic();
     await fill(ch, u.slice(0, 5));
-    const events = await eventsDuring(() => t.messaging.send(new CreateChannelBanCommand({ ChannelArn: ch, MemberArn: u[4], ChimeBearer: alice })));
+    const events = await eventsDuring(t, () => t.messaging.send(new CreateChannelBanCommand({ ChannelArn: ch, MemberArn: u[4], ChimeBearer: alice })));
     expect(events.map((e) => e.eventType)).toEqual(['DELETE_CHANNEL_MEMBERSHIP']);
     expect(events[0].recipients).toEqual([u[4]]);
     expect((await subChannels(ch)).map(([, n]) => n)).toEqual([4]);
@@ -340,7 +288,7 @@ describe('moderators in elastic channels', () => {
 
   test('CreateChannelMembership adds a moderator to several sub-channels, each with its own event', async () => {
     const { ch, a, b } = await moderated();
-    const events = await eventsDuring(async () => {
+    const events = await eventsDuring(t, async () => {
       expect((await join(ch, bob, a)).SubChannelId).toBe(a);
       expect((await join(ch, bob, b)).SubChannelId).toBe(b);
     });
@@ -369,10 +317,14 @@ describe('moderators in elastic channels', () => {
     ]);
   });
 
-  test('CreateChannelMembership of a moderator who is a regular member of a sub-channel is a Conflict', async () => {
-    const { ch, b } = await moderated();
+  test('CreateChannelMembership of a regular member made moderator joins the sub-channel it names, and no longer its old one', async () => {
+    const { ch, a, b } = await moderated();
+    // Promotion ends the regular membership in a (moderators.ts), so u00 is in no sub-channel until it names one.
     await t.messaging.send(new CreateChannelModeratorCommand({ ChannelArn: ch, ChannelModeratorArn: u[0], ChimeBearer: alice }));
-    await expect(join(ch, u[0], b)).rejects.toBeInstanceOf(ConflictException);
+    await expect(join(ch, u[0])).rejects.toMatchObject({ name: 'BadRequestException', message: expect.stringContaining('SubChannelId is required') });
+    expect((await join(ch, u[0], b)).SubChannelId).toBe(b);
+    expect(await membersOf(ch, a)).toEqual(sorted(u.slice(1, 4)));
+    expect(await membersOf(ch, b)).toEqual(sorted([u[0], u[4], u[5]]));
   });
 
   test('DescribeChannelMembership with a SubChannelId the member is not in is NotFound', async () => {
@@ -390,12 +342,12 @@ describe('moderators in elastic channels', () => {
     const { ch, a, b } = await moderated();
     await join(ch, bob, a);
     await join(ch, bob, b);
-    const one = await eventsDuring(() => leave(ch, bob, a));
+    const one = await eventsDuring(t, () => leave(ch, bob, a));
     expect(one.map((e) => [e.eventType, e.payload.SubChannelId])).toEqual([['DELETE_CHANNEL_MEMBERSHIP', a]]);
     expect(await membersOf(ch, a)).not.toContain(bob);
     expect(await subChannelOf(ch, bob)).toBeUndefined();
     await join(ch, bob, a);
-    const all = await eventsDuring(() => leave(ch, bob));
+    const all = await eventsDuring(t, () => leave(ch, bob));
     expect(all.map((e) => e.payload.SubChannelId).sort()).toEqual([a, b].sort());
     await expect(t.messaging.send(new DescribeChannelMembershipCommand({ ChannelArn: ch, MemberArn: bob, ChimeBearer: alice }))).rejects.toBeInstanceOf(
       NotFoundException,
@@ -411,7 +363,7 @@ describe('moderators in elastic channels', () => {
     await leave(ch, u[0]);
     await join(ch, bob, b);
     // a: 3, b: 2 + bob. b falls to 1 and a has room: u05 moves to a, b closes, bob is out of it.
-    const events = await eventsDuring(() => leave(ch, u[4]));
+    const events = await eventsDuring(t, () => leave(ch, u[4]));
     expect(events.map((e) => [e.eventType, (e.payload.Member as { Arn: string }).Arn, e.payload.SubChannelId])).toEqual([
       ['DELETE_CHANNEL_MEMBERSHIP', u[4], b],
       ['UPDATE_CHANNEL_MEMBERSHIP', u[5], a],
@@ -443,7 +395,7 @@ describe('ListSubChannels', () => {
   });
 
   test('ListSubChannels of a standard channel is a BadRequest', async () => {
-    const { ChannelArn } = await t.messaging.send(new CreateChannelCommand({ AppInstanceArn: world.appInstanceArn, Name: 'plain', ChimeBearer: alice }));
+    const ChannelArn = await createChannel(t, world, alice, { Name: 'plain' });
     await expect(t.messaging.send(new ListSubChannelsCommand({ ChannelArn, ChimeBearer: alice }))).rejects.toMatchObject({
       name: 'BadRequestException',
       message: expect.stringContaining('elastic'),

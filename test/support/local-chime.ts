@@ -54,15 +54,37 @@ export interface TestWorld {
   users: Record<string, string>;
 }
 
+/** Creates one AppInstanceUser per id (named as its id), in order; returns their ARNs. */
+export async function createUsers(identity: ChimeSDKIdentityClient, appInstanceArn: string, ids: readonly string[]): Promise<string[]> {
+  const arns: string[] = [];
+  for (const id of ids) {
+    arns.push((await identity.send(new CreateAppInstanceUserCommand({ AppInstanceArn: appInstanceArn, AppInstanceUserId: id, Name: id }))).AppInstanceUserArn!);
+  }
+  return arns;
+}
+
 /** Creates an AppInstance, an `admin` user made AppInstanceAdmin, and one user per name. */
 export async function createWorld(identity: ChimeSDKIdentityClient, names: string[] = ['alice', 'bob', 'carol']): Promise<TestWorld> {
   const { AppInstanceArn } = await identity.send(new CreateAppInstanceCommand({ Name: 'test-app' }));
   const appInstanceArn = AppInstanceArn!;
-  const createUser = async (id: string) =>
-    (await identity.send(new CreateAppInstanceUserCommand({ AppInstanceArn: appInstanceArn, AppInstanceUserId: id, Name: id }))).AppInstanceUserArn!;
-  const admin = await createUser('admin');
+  const [admin, ...arns] = await createUsers(identity, appInstanceArn, ['admin', ...names]);
   await identity.send(new CreateAppInstanceAdminCommand({ AppInstanceArn: appInstanceArn, AppInstanceAdminArn: admin }));
   const users: Record<string, string> = {};
-  for (const name of names) users[name] = await createUser(name);
+  names.forEach((name, i) => (users[name] = arns[i]));
   return { appInstanceArn, admin, users };
+}
+
+/** The items of every page of a listing: `fetch` is called with each NextToken until none comes back. */
+export async function allPages<Page extends { NextToken?: string }, Item>(
+  fetch: (nextToken: string | undefined) => Promise<Page>,
+  items: (page: Page) => Item[],
+): Promise<Item[]> {
+  const all: Item[] = [];
+  let next: string | undefined;
+  do {
+    const page = await fetch(next);
+    all.push(...items(page));
+    next = page.NextToken;
+  } while (next);
+  return all;
 }

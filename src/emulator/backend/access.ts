@@ -65,7 +65,7 @@ export function channelAccess(backend: Backend, channelArn: string, bearerArn: s
   if (channel.app_instance_arn !== bearer.appInstanceArn) {
     throw forbidden(`The bearer does not belong to the AppInstance of channel ${channelArn}.`);
   }
-    return {
+  return {
     channel,
     bearer,
     admin: isAppInstanceAdmin(backend, channel.app_instance_arn, bearer.arn),
@@ -81,6 +81,18 @@ export function channelAccess(backend: Backend, channelArn: string, bearerArn: s
 export function requireModeratorOrAdmin(access: ChannelAccess, action: string): void {
   if (!access.admin && !access.moderator) {
     throw forbidden(`Only an AppInstanceAdmin or a channel moderator may ${action}.`);
+  }
+}
+
+/**
+ * Throws Forbidden when the channel is PRIVATE and the bearer is none of its
+ * members, moderators or AppInstanceAdmins: a private channel, and who
+ * belongs to it, is not discoverable from outside. `action` completes "may ..."
+ * in the message (e.g. `describe it`).
+ */
+export function requireChannelVisible(access: ChannelAccess, action: string): void {
+  if (access.channel.privacy === 'PRIVATE' && !access.admin && !access.moderator && !access.membership) {
+    throw forbidden(`Channel ${access.channel.arn} is PRIVATE: only its members, moderators and AppInstanceAdmins may ${action}.`);
   }
 }
 

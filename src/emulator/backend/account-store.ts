@@ -1,11 +1,10 @@
 /**
  * What the Amazon Chime accounts and rooms operations share: the row shapes
  * of migration 002, lookups that answer NotFound, the caller identity written
- * into CreatedBy/InvitedBy, and keyset pages for the List calls.
+ * into CreatedBy/InvitedBy.
  */
 import { notFound } from '../errors';
 import { Backend } from './backend';
-import { assertRange } from './validate';
 
 /** A row of `chime_accounts`. */
 export interface ChimeAccountRow {
@@ -65,41 +64,4 @@ export function requireRoom(backend: Backend, accountId: string, roomId: string)
   const row = backend.statement('SELECT * FROM rooms WHERE account_id = ? AND room_id = ?').get(accountId, roomId) as RoomRow | undefined;
   if (!row) throw notFound(`Room ${roomId} not found in account ${accountId}.`);
   return row;
-}
-
-/** Where a page resumes: the (created_at, id) of the last row served. */
-type Position = [number, string];
-
-/** A listing ordered by (created_at, id), and how to read it. */
-export interface TimeOrderedListing<Row> {
-  /** Names the listing and the parameters that fix it, so a token cannot be replayed elsewhere. */
-  scope: string;
-  maxResults: number | undefined;
-  nextToken: string | undefined;
-  /** The model's MaxResults upper bound; also the page size when MaxResults is absent. */
-  maxPage: number;
-  id: (row: Row) => string;
-  /**
-   * Up to `limit` rows after `after` in (created_at, id) order. Callers add
-   * `AND (created_at, <id>) > (?, ?)` when `after` is set.
-   */
-  fetch: (after: Position | undefined, limit: number) => Row[];
-}
-
-/**
- * One page of a listing in creation order. Keyset paging (rows strictly after
- * the last one served), so rows added or removed between pages cause no gap
- * or duplicate; one row more than the page is read to know if more follow.
- * The NextToken is signed: a forged or foreign one is a BadRequest.
- */
-export function timeOrderedPage<Row extends { created_at: number }>(backend: Backend, listing: TimeOrderedListing<Row>): { rows: Row[]; NextToken?: string } {
-  assertRange('MaxResults', listing.maxResults, 1, listing.maxPage);
-  // Chime documents no default page size; the largest page is the useful one.
-  const size = listing.maxResults ?? listing.maxPage;
-  const after = listing.nextToken ? backend.tokens.decode<Position>(listing.scope, listing.nextToken) : undefined;
-  const rows = listing.fetch(after, size + 1);
-  if (rows.length <= size) return { rows };
-  const page = rows.slice(0, size);
-  const last = page[page.length - 1];
-  return { rows: page, NextToken: backend.tokens.encode(listing.scope, [last.created_at, listing.id(last)] satisfies Position) };
 }

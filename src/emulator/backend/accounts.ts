@@ -39,8 +39,9 @@ import type {
   User,
 } from '@aws-sdk/client-chime';
 import { badRequest, conflict, notFound } from '../errors';
-import { ChimeAccountRow, ChimeUserRow, findAccountUser, requireAccount, timeOrderedPage } from './account-store';
+import { ChimeAccountRow, ChimeUserRow, findAccountUser, requireAccount } from './account-store';
 import { Backend } from './backend';
+import { keysetPage, pageRequest } from './keyset-page';
 import { OperationTable, Output } from './operation';
 import { assertEnum, assertLength, assertPattern } from './validate';
 
@@ -125,19 +126,15 @@ function listAccounts(backend: Backend, input: ListAccountsRequest): Output<List
     filters.push('account_id IN (SELECT account_id FROM chime_users WHERE email_key = ?)');
     params.push(emailKey(input.UserEmail));
   }
-  const page = timeOrderedPage(backend, {
+  const { rows, NextToken } = keysetPage<ChimeAccountRow>(backend, {
     scope: `ListAccounts|${JSON.stringify([input.Name, input.UserEmail && emailKey(input.UserEmail)])}`,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-    maxPage: MAX_PAGE,
-    id: (r: ChimeAccountRow) => r.account_id,
-    fetch: (after, limit) => {
-      const where = [...filters, ...(after ? ['(created_at, account_id) > (?, ?)'] : [])];
-      const sql = `SELECT * FROM chime_accounts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, account_id LIMIT ?`;
-      return backend.statement(sql).all(...params, ...(after ?? []), limit) as ChimeAccountRow[];
-    },
+    from: 'chime_accounts',
+    where: filters,
+    params,
+    keys: ['created_at', 'account_id'],
+    page: pageRequest(input, MAX_PAGE),
   });
-  return { Accounts: page.rows.map((r) => accountOf(backend, r)), NextToken: page.NextToken };
+  return { Accounts: rows.map((r) => accountOf(backend, r)), NextToken };
 }
 
 /** Deletes the account; the schema's cascades take its users, rooms, memberships and messages. */
@@ -250,20 +247,15 @@ function listUsers(backend: Backend, input: ListUsersRequest): Output<ListUsersR
     filters.push('user_type = ?');
     params.push(input.UserType);
   }
-  const page = timeOrderedPage(backend, {
+  const { rows, NextToken } = keysetPage<ChimeUserRow>(backend, {
     scope: `ListUsers|${accountId}|${JSON.stringify([input.UserEmail && emailKey(input.UserEmail), input.UserType])}`,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-    maxPage: MAX_PAGE,
-    id: (r: ChimeUserRow) => r.user_id,
-    fetch: (after, limit) => {
-      const where = [...filters, ...(after ? ['(created_at, user_id) > (?, ?)'] : [])];
-      return backend
-        .statement(`SELECT * FROM chime_users WHERE ${where.join(' AND ')} ORDER BY created_at, user_id LIMIT ?`)
-        .all(...params, ...(after ?? []), limit) as ChimeUserRow[];
-    },
+    from: 'chime_users',
+    where: filters,
+    params,
+    keys: ['created_at', 'user_id'],
+    page: pageRequest(input, MAX_PAGE),
   });
-  return { Users: page.rows.map(userOf), NextToken: page.NextToken };
+  return { Users: rows.map(userOf), NextToken };
 }
 
 /** The accounts and users operations, by AWS operation name. */

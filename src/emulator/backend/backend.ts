@@ -8,6 +8,7 @@ import type { Statement } from 'better-sqlite3';
 import { Db } from '../store/database';
 import { ArnScope } from './arns';
 import { EventBus } from './events';
+import type { ChannelFlowOptions } from './flow-processor';
 import { PageTokens } from './page-tokens';
 
 /** How a backend is set up. */
@@ -21,6 +22,8 @@ export interface BackendOptions {
   sessionHost?: () => string;
   /** Milliseconds since the epoch; replaceable so tests of expiry need no waiting. Default `Date.now`. */
   clock?: () => number;
+  /** Where channel-flow processors are served and how long they have to answer (flow-processor.ts). Default: none configured, 10 s. */
+  channelFlows?: ChannelFlowOptions;
 }
 
 /** Shared state of one local Chime service. */
@@ -31,6 +34,7 @@ export class Backend implements ArnScope {
   readonly events = new EventBus();
   readonly tokens: PageTokens;
   readonly sessionHost: () => string;
+  readonly channelFlows: ChannelFlowOptions;
   private readonly clock: () => number;
   private lastNow = 0;
   private readonly statements = new Map<string, Statement>();
@@ -42,6 +46,7 @@ export class Backend implements ArnScope {
     this.sessionHost = options.sessionHost ?? (() => 'localhost');
     this.clock = options.clock ?? Date.now;
     this.tokens = new PageTokens(this.db);
+    this.channelFlows = options.channelFlows ?? {};
   }
 
   /** Current time in ms; never goes backwards within the process, so ordering by time stays stable. */

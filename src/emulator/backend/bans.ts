@@ -12,6 +12,10 @@
  * Session events: Chime documents no ban event, so none is invented; when
  * the banned user was a member, DELETE_CHANNEL_MEMBERSHIP goes to the banned
  * member and every remaining member, exactly as for DeleteChannelMembership.
+ * In an elastic channel ("When you ban a member, the system removes all
+ * channel memberships for that member", developer guide) the event stays in
+ * the member's sub-channel, which is then settled like after a leave
+ * (sub-channels.ts): members moved out get UPDATE_CHANNEL_MEMBERSHIP.
  */
 import type {
   CreateChannelBanRequest,
@@ -27,8 +31,10 @@ import { BanRow } from '../store/rows';
 import { ChannelAccess, channelAccess, isAppInstanceAdmin, requireModeratorOrAdmin } from './access';
 import { assertChimeArn } from './arns';
 import { Backend } from './backend';
-import { identityOf, removeMembership, requireChannelIdentity, rosterPage } from './membership-store';
+import { keysetPage, pageRequest } from './keyset-page';
+import { identityOf, requireChannelIdentity } from './membership-store';
 import { Output, OperationTable } from './operation';
+import { leaveChannel } from './sub-channels';
 
 /** Resolves the bearer and channel, checks the bearer moderates it and that `MemberArn` is an ARN. */
 function banAccess(backend: Backend, input: { ChannelArn?: string; MemberArn?: string; ChimeBearer?: string }, action: string): ChannelAccess {
@@ -42,7 +48,7 @@ function createChannelBan(backend: Backend, input: CreateChannelBanRequest): Out
   const access = banAccess(backend, input, 'ban members');
   const channelArn = access.channel.arn;
   const memberArn = input.MemberArn as string;
-  const event = backend.transaction(() => {
+  const events = backend.transaction(() => {
     requireChannelIdentity(backend, access.channel, 'MemberArn', memberArn);
     if (backend.statement('SELECT 1 FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').get(channelArn, memberArn)) {
       throw forbidden(`${memberArn} is a moderator of channel ${channelArn} and cannot be banned; DeleteChannelModerator must come first.`);
@@ -54,9 +60,9 @@ function createChannelBan(backend: Backend, input: CreateChannelBanRequest): Out
       .statement('INSERT OR IGNORE INTO channel_bans (channel_arn, member_arn, created_by, created_at) VALUES (?, ?, ?, ?)')
       .run(channelArn, memberArn, access.bearer.arn, backend.now());
     if (inserted.changes === 0) throw conflict(`${memberArn} is already banned from channel ${channelArn}.`);
-    return removeMembership(backend, channelArn, memberArn);
+    return leaveChannel(backend, access.channel, memberArn);
   });
-  if (event) backend.events.publish(event);
+  for (const event of events) backend.events.publish(event);
   return { ChannelArn: channelArn, Member: identityOf(backend, memberArn) };
 }
 
@@ -91,20 +97,15 @@ function deleteChannelBan(backend: Backend, input: DeleteChannelBanRequest): voi
 function listChannelBans(backend: Backend, input: ListChannelBansRequest): Output<ListChannelBansResponse> {
   const access = banAccess(backend, input, 'see channel bans');
   const channelArn = access.channel.arn;
-  const page = rosterPage<BanRow>(backend, {
+  const { rows, NextToken } = keysetPage<BanRow>(backend, {
     scope: `ListChannelBans|${channelArn}`,
-    nextToken: input.NextToken,
-    maxResults: input.MaxResults,
-    table: 'channel_bans',
-    where: 'channel_arn = ?',
+    from: 'channel_bans',
+    where: ['channel_arn = ?'],
     params: [channelArn],
-    arnColumn: 'member_arn',
+    keys: ['created_at', 'member_arn'],
+    page: pageRequest(input),
   });
-  return {
-    ChannelArn: channelArn,
-    ChannelBans: page.rows.map((row) => ({ Member: identityOf(backend, row.member_arn) })),
-    NextToken: page.nextToken,
-  };
+  return { ChannelArn: channelArn, ChannelBans: rows.map((row) => ({ Member: identityOf(backend, row.member_arn) })), NextToken };
 }
 
 /** Ban operations, by AWS operation name. */

@@ -23,24 +23,6 @@ export function elasticConfigurationOf(row: ChannelRow): ElasticChannelConfigura
 
 const timeOf = (ms: number | null): Date | undefined => (ms === null ? undefined : new Date(ms));
 
-/** The full `Channel` (DescribeChannel). */
-export function channelOf(backend: Backend, row: ChannelRow): Channel {
-  return {
-    Name: row.name,
-    ChannelArn: row.arn,
-    Mode: row.mode,
-    Privacy: row.privacy,
-    Metadata: row.metadata ?? undefined,
-    CreatedBy: identityOf(backend, row.created_by),
-    CreatedTimestamp: new Date(row.created_at),
-    LastMessageTimestamp: timeOf(row.last_message_at),
-    LastUpdatedTimestamp: new Date(row.updated_at),
-    ChannelFlowArn: row.channel_flow_arn ?? undefined,
-    ElasticChannelConfiguration: elasticConfigurationOf(row),
-    ExpirationSettings: expirationSettingsOf(row),
-  };
-}
-
 /** The `ChannelSummary` of ListChannels and the other channel listings. */
 export function channelSummaryOf(row: ChannelRow): ChannelSummary {
   return {
@@ -50,6 +32,19 @@ export function channelSummaryOf(row: ChannelRow): ChannelSummary {
     Privacy: row.privacy,
     Metadata: row.metadata ?? undefined,
     LastMessageTimestamp: timeOf(row.last_message_at),
+  };
+}
+
+/** The full `Channel` (DescribeChannel): the summary's fields and the rest. */
+export function channelOf(backend: Backend, row: ChannelRow): Channel {
+  return {
+    ...channelSummaryOf(row),
+    CreatedBy: identityOf(backend, row.created_by),
+    CreatedTimestamp: new Date(row.created_at),
+    LastUpdatedTimestamp: new Date(row.updated_at),
+    ChannelFlowArn: row.channel_flow_arn ?? undefined,
+    ElasticChannelConfiguration: elasticConfigurationOf(row),
+    ExpirationSettings: expirationSettingsOf(row),
   };
 }
 

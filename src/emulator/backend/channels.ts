@@ -25,16 +25,17 @@ import type {
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { ChannelRow } from '../store/rows';
-import { Bearer, channelAccess, channelRecipients, isAppInstanceAdmin, requireBearer, requireModeratorOrAdmin } from './access';
+import { Bearer, channelAccess, channelRecipients, isAppInstanceAdmin, requireBearer, requireChannelVisible, requireModeratorOrAdmin } from './access';
 import { appInstanceOf, assertChimeArn, childArn } from './arns';
 import { Backend } from './backend';
 import { channelEvent, channelOf, channelSummaryOf } from './channel-view';
 import { ChannelEvent } from './events';
 import { idempotent } from './idempotency';
+import { keysetPage, pageRequest } from './keyset-page';
 import { insertMembership, insertModerator, requireChannelIdentity } from './membership-store';
 import { OperationTable, Output } from './operation';
 import { putTags } from './tags';
-import { assertClientRequestToken, assertEnum, assertLength, assertMaxBytes, assertPattern, assertRange, pageSize, RESOURCE_NAME } from './validate';
+import { assertClientRequestToken, assertEnum, assertLength, assertMaxBytes, assertPattern, assertRange, RESOURCE_NAME } from './validate';
 
 const MODES = ['UNRESTRICTED', 'RESTRICTED'] as const;
 const PRIVACIES = ['PUBLIC', 'PRIVATE'] as const;
@@ -104,18 +105,6 @@ export function removeChannel(backend: Backend, row: ChannelRow): ChannelEvent {
   backend.statement('DELETE FROM tags WHERE resource_arn = ?').run(row.arn);
   backend.statement('DELETE FROM channels WHERE arn = ?').run(row.arn);
   return event;
-}
-
-/** One page of a keyset listing: `limit + 1` rows were read, so a further row means a next page. */
-function page<T>(backend: Backend, scope: string, rows: T[], limit: number, position: (row: T) => unknown): { items: T[]; NextToken?: string } {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  return { items, NextToken: backend.tokens.encode(scope, position(items[items.length - 1])) };
-}
-
-/** The position a NextToken holds, or undefined on a first page (an empty token is a first page too). */
-function startAfter<T>(backend: Backend, scope: string, token: string | undefined): T | undefined {
-  return token ? backend.tokens.decode<T>(scope, token) : undefined;
 }
 
 // -------------------------------------------------------------- operations
@@ -197,9 +186,7 @@ function createChannel(backend: Backend, input: CreateChannelRequest): Output<Cr
 /** PUBLIC channels: any user of the AppInstance. PRIVATE: members, moderators and AppInstanceAdmins only. */
 function describeChannel(backend: Backend, input: DescribeChannelRequest): Output<DescribeChannelResponse> {
   const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
-  if (access.channel.privacy === 'PRIVATE' && !access.admin && !access.moderator && !access.membership) {
-    throw forbidden(`Channel ${access.channel.arn} is PRIVATE: only its members, moderators and AppInstanceAdmins may describe it.`);
-  }
+  requireChannelVisible(access, 'describe it');
   return { Channel: channelOf(backend, access.channel) };
 }
 
@@ -247,7 +234,7 @@ function deleteChannel(backend: Backend, input: DeleteChannelRequest): void {
  */
 function listChannels(backend: Backend, input: ListChannelsRequest): Output<ListChannelsResponse> {
   assertEnum('Privacy', input.Privacy, PRIVACIES);
-  const limit = pageSize(input.MaxResults);
+  const page = pageRequest(input);
   const bearer = requireBearer(backend, input.ChimeBearer);
   const instance = input.AppInstanceArn as string;
   requireOwnInstance(bearer, instance);
@@ -255,18 +242,16 @@ function listChannels(backend: Backend, input: ListChannelsRequest): Output<List
   if (privacy === 'PRIVATE' && !isAppInstanceAdmin(backend, instance, bearer.arn)) {
     throw forbidden('Only an AppInstanceAdmin may list PRIVATE channels.');
   }
-  const scope = `ListChannels|${instance}|${privacy}`;
-  const after = startAfter<[string, string]>(backend, scope, input.NextToken);
-  // Two statements rather than one with an OR, so SQLite walks channels_by_instance from the cursor on.
-  const rows = (
-    after
-      ? backend
-          .statement('SELECT * FROM channels WHERE app_instance_arn = ? AND privacy = ? AND (name, arn) > (?, ?) ORDER BY name, arn LIMIT ?')
-          .all(instance, privacy, after[0], after[1], limit + 1)
-      : backend.statement('SELECT * FROM channels WHERE app_instance_arn = ? AND privacy = ? ORDER BY name, arn LIMIT ?').all(instance, privacy, limit + 1)
-  ) as ChannelRow[];
-  const { items, NextToken } = page(backend, scope, rows, limit, (r) => [r.name, r.arn]);
-  return { Channels: items.map(channelSummaryOf), NextToken };
+  // Ordered as the index channels_by_instance, which SQLite walks from the cursor on.
+  const { rows, NextToken } = keysetPage<ChannelRow>(backend, {
+    scope: `ListChannels|${instance}|${privacy}`,
+    from: 'channels',
+    where: ['app_instance_arn = ?', 'privacy = ?'],
+    params: [instance, privacy],
+    keys: ['name', 'arn'],
+    page,
+  });
+  return { Channels: rows.map(channelSummaryOf), NextToken };
 }
 
 /** The bearer may look at its own moderated channels; at another user's only as an AppInstanceAdmin. */
@@ -282,21 +267,22 @@ function listChannelsModeratedByAppInstanceUser(
   backend: Backend,
   input: ListChannelsModeratedByAppInstanceUserRequest,
 ): Output<ListChannelsModeratedByAppInstanceUserResponse> {
-  const limit = pageSize(input.MaxResults);
+  const page = pageRequest(input);
   const bearer = requireBearer(backend, input.ChimeBearer);
   const user = input.AppInstanceUserArn ?? bearer.arn;
   assertChimeArn('AppInstanceUserArn', user);
   requireSelfOrAdmin(backend, bearer, user);
-  const scope = `ListChannelsModeratedByAppInstanceUser|${user}`;
-  const after = startAfter<string>(backend, scope, input.NextToken);
-  const rows = backend
-    .statement(
-      `SELECT c.* FROM channel_moderators m JOIN channels c ON c.arn = m.channel_arn
-       WHERE m.moderator_arn = ? AND m.channel_arn > ? ORDER BY m.channel_arn LIMIT ?`,
-    )
-    .all(user, after ?? '', limit + 1) as ChannelRow[];
-  const { items, NextToken } = page(backend, scope, rows, limit, (r) => r.arn);
-  return { Channels: items.map((r) => ({ ChannelSummary: channelSummaryOf(r) })), NextToken };
+  const { rows, NextToken } = keysetPage<ChannelRow>(backend, {
+    scope: `ListChannelsModeratedByAppInstanceUser|${user}`,
+    columns: 'c.*',
+    from: 'channel_moderators m JOIN channels c ON c.arn = m.channel_arn',
+    where: ['m.moderator_arn = ?'],
+    params: [user],
+    // By m.channel_arn, not c.arn, so SQLite walks channel_moderators_by_moderator from the cursor on.
+    keys: [{ sql: 'm.channel_arn', field: 'arn' }],
+    page,
+  });
+  return { Channels: rows.map((r) => ({ ChannelSummary: channelSummaryOf(r) })), NextToken };
 }
 
 /** One channel the user moderates; NotFound when the user is not one of its moderators. */

@@ -2,15 +2,14 @@
  * The one place memberships and moderators are written, so CreateChannel
  * (MemberArns, ModeratorArns, the creator), CreateChannelMembership and
  * BatchCreateChannelMembership apply the same rules and publish the same
- * session events. Also the checks and the paging shared by the membership,
- * moderator and ban operations.
+ * session events. Also the checks shared by the membership, moderator and
+ * ban operations.
  */
-import { badRequest, forbidden } from '../errors';
+import { badRequest } from '../errors';
 import { ChannelRow, MembershipRow } from '../store/rows';
-import { ChannelAccess, channelRecipients } from './access';
+import { channelRecipients } from './access';
 import { Backend } from './backend';
 import { ChannelEvent, isoTime } from './events';
-import { assertLength, pageSize } from './validate';
 
 /** Membership type: HIDDEN members are listed only when asked for by type. */
 export type MembershipType = 'DEFAULT' | 'HIDDEN';
@@ -151,58 +150,4 @@ export function removeMembership(backend: Backend, channelArn: string, memberArn
   backend.statement('DELETE FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?').run(channelArn, memberArn);
   if (sub !== null) dropEmptySubChannel(backend, channelArn, sub);
   return membershipEvent('DELETE_CHANNEL_MEMBERSHIP', channelArn, membershipPayload(backend, row), recipients);
-}
-
-/**
- * Throws Forbidden unless the bearer may see who belongs to the channel
- * (memberships, moderators): anyone of the AppInstance for a PUBLIC channel;
- * for a PRIVATE one only its members, moderators and AppInstanceAdmins,
- * since private channels are not discoverable from outside.
- */
-export function requireRosterAccess(access: ChannelAccess): void {
-  if (access.channel.privacy === 'PRIVATE' && !access.membership && !access.moderator && !access.admin) {
-    throw forbidden(`Only members, moderators and AppInstanceAdmins may see the members of PRIVATE channel ${access.channel.arn}.`);
-  }
-}
-
-/** Where a roster listing resumes: the last row's creation time (ms) and ARN, which never change. */
-type RosterPosition = [createdAt: number, arn: string];
-
-/** One roster listing (memberships, moderators, bans), ordered by (created_at, ARN). */
-export interface RosterQuery {
-  /** Names the listing and whatever fixes its rows (operation, channel, filters); a token is valid only for its scope. */
-  scope: string;
-  nextToken?: string;
-  maxResults?: number;
-  table: 'channel_memberships' | 'channel_moderators' | 'channel_bans';
-  /** SQL condition selecting the listing's rows, with `?` for `params`. */
-  where: string;
-  params: readonly unknown[];
-  /** The ARN column that orders rows created in the same millisecond. */
-  arnColumn: 'member_arn' | 'moderator_arn' | 'channel_arn';
-}
-
-/** One page of a roster listing and the token of the next, if there is more. */
-export interface RosterPage<Row> {
-  rows: Row[];
-  nextToken?: string;
-}
-
-/**
- * Serves one page of a roster listing. Keyset paging (rows strictly after
- * the last one served), so rows added or removed between pages cause no gap
- * or duplicate; one row more than the page is read to know if more follow.
- */
-export function rosterPage<Row>(backend: Backend, query: RosterQuery): RosterPage<Row> {
-  const size = pageSize(query.maxResults);
-  assertLength('NextToken', query.nextToken, 0, 2048);
-  const after = query.nextToken ? backend.tokens.decode<RosterPosition>(query.scope, query.nextToken) : undefined;
-  const keyset = after ? ` AND (created_at, ${query.arnColumn}) > (?, ?)` : '';
-  const rows = backend
-    .statement(`SELECT * FROM ${query.table} WHERE (${query.where})${keyset} ORDER BY created_at, ${query.arnColumn} LIMIT ?`)
-    .all(...query.params, ...(after ?? []), size + 1) as (Row & Record<string, unknown>)[];
-  if (rows.length <= size) return { rows };
-  const page = rows.slice(0, size);
-  const last = page[page.length - 1];
-  return { rows: page, nextToken: backend.tokens.encode(query.scope, [last.created_at, last[query.arnColumn]]) };
 }

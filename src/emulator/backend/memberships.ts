@@ -33,11 +33,12 @@ import type {
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { badRequest, ChimeError, forbidden, notFound } from '../errors';
 import { ChannelRow, MembershipRow } from '../store/rows';
-import { Bearer, ChannelAccess, channelAccess, channelRecipients, isAppInstanceAdmin, requireBearer } from './access';
+import { Bearer, ChannelAccess, channelAccess, channelRecipients, isAppInstanceAdmin, requireBearer, requireChannelVisible } from './access';
 import { appInstanceOf, assertChimeArn } from './arns';
 import { Backend } from './backend';
 import { channelSummaryOf } from './channel-view';
 import { ChannelEvent } from './events';
+import { keysetPage, pageRequest } from './keyset-page';
 import {
   identityOf,
   insertMembership,
@@ -45,13 +46,10 @@ import {
   membershipEvent,
   membershipPayload,
   MembershipType,
-  removeMembership,
   requireChannelIdentity,
-  requireRosterAccess,
-  rosterPage,
 } from './membership-store';
 import { Output, OperationTable } from './operation';
-import { IN_SUB_CHANNEL_SQL, isInSubChannel, joinElasticChannel, leaveElasticChannel } from './sub-channels';
+import { IN_SUB_CHANNEL_SQL, isInSubChannel, joinElasticChannel, leaveChannel } from './sub-channels';
 import { assertEnum, assertLength, assertPattern } from './validate';
 
 const MEMBERSHIP_TYPES: readonly MembershipType[] = ['DEFAULT', 'HIDDEN'];
@@ -212,7 +210,7 @@ function describeChannelMembership(backend: Backend, input: DescribeChannelMembe
   const memberArn = input.MemberArn as string;
   assertChimeArn('MemberArn', memberArn);
   checkSubChannelId(access.channel, input.SubChannelId);
-  requireRosterAccess(access);
+  requireChannelVisible(access, 'see its members');
   const row = requireMembership(backend, access.channel.arn, memberArn, input.SubChannelId);
   return {
     ChannelMembership: {
@@ -243,12 +241,7 @@ function deleteChannelMembership(backend: Backend, input: DeleteChannelMembershi
   if (memberArn !== access.bearer.arn && !access.admin && !access.moderator) {
     throw forbidden('Only an AppInstanceAdmin or a channel moderator may remove another member; a member may only remove itself.');
   }
-  const channel = access.channel;
-  const events = backend.transaction(() => {
-    if (channel.elastic_json) return leaveElasticChannel(backend, channel, memberArn, input.SubChannelId);
-    const event = removeMembership(backend, channel.arn, memberArn);
-    return event ? [event] : [];
-  });
+  const events = backend.transaction(() => leaveChannel(backend, access.channel, memberArn, input.SubChannelId));
   for (const event of events) backend.events.publish(event);
 }
 
@@ -262,23 +255,22 @@ function listChannelMemberships(backend: Backend, input: ListChannelMembershipsR
   const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   assertEnum('Type', input.Type, MEMBERSHIP_TYPES);
   checkSubChannelId(access.channel, input.SubChannelId);
-  requireRosterAccess(access);
+  requireChannelVisible(access, 'see its members');
   const channelArn = access.channel.arn;
   const types = input.Type === 'HIDDEN' ? ['DEFAULT', 'HIDDEN'] : ['DEFAULT'];
   const sub = input.SubChannelId;
-  const page = rosterPage<MembershipRow>(backend, {
+  const { rows, NextToken } = keysetPage<MembershipRow>(backend, {
     scope: `ListChannelMemberships|${channelArn}|${input.Type ?? 'DEFAULT'}|${sub ?? ''}`,
-    nextToken: input.NextToken,
-    maxResults: input.MaxResults,
-    table: 'channel_memberships',
-    where: `channel_arn = ? AND type IN (${types.map(() => '?').join(', ')})${sub === undefined ? '' : ` AND ${IN_SUB_CHANNEL_SQL}`}`,
+    from: 'channel_memberships',
+    where: ['channel_arn = ?', `type IN (${types.map(() => '?').join(', ')})`, ...(sub === undefined ? [] : [IN_SUB_CHANNEL_SQL])],
     params: [channelArn, ...types, ...(sub === undefined ? [] : [sub, channelArn, sub])],
-    arnColumn: 'member_arn',
+    keys: ['created_at', 'member_arn'],
+    page: pageRequest(input),
   });
   return {
     ChannelArn: channelArn,
-    ChannelMemberships: page.rows.map((row) => ({ Member: identityOf(backend, row.member_arn) })),
-    NextToken: page.nextToken,
+    ChannelMemberships: rows.map((row) => ({ Member: identityOf(backend, row.member_arn) })),
+    NextToken,
   };
 }
 
@@ -325,19 +317,15 @@ function listChannelMembershipsForAppInstanceUser(
   const userArn = input.AppInstanceUserArn ?? bearer.arn;
   assertChimeArn('AppInstanceUserArn', userArn);
   requireSelfOrAdmin(backend, bearer, userArn);
-  const page = rosterPage<MembershipRow>(backend, {
+  const { rows, NextToken } = keysetPage<MembershipRow>(backend, {
     scope: `ListChannelMembershipsForAppInstanceUser|${userArn}`,
-    nextToken: input.NextToken,
-    maxResults: input.MaxResults,
-    table: 'channel_memberships',
-    where: 'member_arn = ?',
+    from: 'channel_memberships',
+    where: ['member_arn = ?'],
     params: [userArn],
-    arnColumn: 'channel_arn',
+    keys: ['created_at', 'channel_arn'],
+    page: pageRequest(input),
   });
-  return {
-    ChannelMemberships: page.rows.map((row) => membershipForUserOf(backend, row)),
-    NextToken: page.nextToken,
-  };
+  return { ChannelMemberships: rows.map((row) => membershipForUserOf(backend, row)), NextToken };
 }
 
 /** Membership operations, by AWS operation name. */

@@ -1,7 +1,7 @@
 /**
  * Channel messages and read markers: SendChannelMessage, GetChannelMessage,
  * ListChannelMessages, UpdateChannelMessage, RedactChannelMessage,
- * DeleteChannelMessage and UpdateChannelReadMarker.
+ * DeleteChannelMessage, GetChannelMessageStatus and UpdateChannelReadMarker.
  *
  * Who may do what (seed 000 and the SDK's member docs; choices marked):
  * - Send: members only. STANDARD content up to 4 KB and metadata up to 1 KB,
@@ -20,6 +20,22 @@
  *   readable afterwards, and they do not move the channel's last-message time.
  * - Persistent CONTROL messages are stored and listed like STANDARD ones: the
  *   ChannelMessageSummary's Type admits CONTROL, so listings carry them.
+ * - Channel flows (flow-processing.ts): in a channel with a flow, a new or
+ *   edited STANDARD message answers Status PENDING and only its sender hears
+ *   of it (PENDING_ events) until the processors are done. A PENDING or
+ *   FAILED message is its sender's alone: listed, readable and redactable by
+ *   nobody else, admins included, as the guide's "Message sender only" says of
+ *   its events. It cannot be edited until SENT, nor edited again while an
+ *   edit is in processing (Conflict). GetChannelMessageStatus is the sender's
+ *   only; a denied message is not kept, so its status is NotFound.
+ * - Elastic channels ("Using elastic channels", "Managing elastic channel
+ *   members"): every message belongs to a sub-channel and reaches only its
+ *   members. A regular member writes to their own sub-channel (SubChannelId
+ *   optional, and if given it must be theirs); a moderator names one of the
+ *   sub-channels it joined (required). Reading a sub-channel is for its
+ *   members, the channel's moderators and AppInstanceAdmins ("Moderators can
+ *   view all messages in all sub-channels"); a regular member naming none
+ *   reads their own, and listing needs a SubChannelId for anyone else.
  *
  * Statements are prepared once per backend (the send and list paths are the
  * hot ones), and listings walk the (channel_arn, created_at, seq) index.
@@ -28,6 +44,8 @@ import type {
   DeleteChannelMessageRequest,
   GetChannelMessageRequest,
   GetChannelMessageResponse,
+  GetChannelMessageStatusRequest,
+  GetChannelMessageStatusResponse,
   ListChannelMessagesRequest,
   ListChannelMessagesResponse,
   MessageAttributeValue,
@@ -45,13 +63,28 @@ import type {
 import type { Statement } from 'better-sqlite3';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { ChannelRow, MembershipRow } from '../store/rows';
-import { Bearer, ChannelAccess } from './access';
+import { ChannelAccess, channelAccess } from './access';
 import { assertChimeArn } from './arns';
 import { Backend } from './backend';
-import { ChannelEvent } from './events';
+import { InvocationRow, messageOf, waitingInvocationOf } from './flow-processing';
+import { flowProcessor } from './flow-processor';
 import { idempotent } from './idempotency';
-import { channelMessageOf, channelMessageSummaryOf, MessageSummaryRow, MessageWithSender, messagePayload, SENT_STATUS, SENT_STATUS_JSON } from './message-view';
+import {
+  channelMessageOf,
+  channelMessageSummaryOf,
+  isSent,
+  messageEvent,
+  messageRecipients,
+  MessageSummaryRow,
+  MessageWithSender,
+  PENDING_STATUS,
+  PENDING_STATUS_JSON,
+  SENT_STATUS,
+  SENT_STATUS_JSON,
+  statusOf,
+} from './message-view';
 import { OperationTable, Output } from './operation';
+import { isInSubChannel } from './sub-channels';
 import { assertClientRequestToken, assertEnum, assertLength, assertMaxBytes, assertPattern, byteLength, pageSize } from './validate';
 
 /** Limits of seed 000 ("STANDARD messages can contain 4KB of data and the 1KB of metadata. CONTROL messages can contain 30 bytes of data and no metadata"). */
@@ -77,18 +110,13 @@ type PagePosition = [number, number];
 // Prepared statements, once per backend.
 
 interface MessageStatements {
-  bearer: Statement;
-  channel: Statement;
-  roles: Statement;
-  membership: Statement;
   insert: Statement;
   touchChannel: Statement;
   byId: Statement;
   edit: Statement;
   redact: Statement;
   remove: Statement;
-  isMember: Statement;
-  members: Statement;
+  memberOf: Statement;
   readMarker: Statement;
   page: Record<SortOrder, Statement>;
 }
@@ -110,28 +138,19 @@ const SUMMARY_JSON = `json_object(${SUMMARY_COLUMNS.map((c) => `'${c}', m.${c}`)
 
 // Keyset page: bounds are inclusive; `(created_at, seq)` strictly past the
 // last row already returned, so rows arriving meanwhile cause no gap or repeat.
+// Targeted messages show only to sender and target, unsent ones to the sender.
 const PAGE = `SELECT ${SUMMARY_JSON} FROM channel_messages m
   WHERE m.channel_arn = @channel
     AND m.created_at >= @low AND m.created_at <= @high
     AND m.sub_channel_id IS @subChannel
-    AND (m.target_json IS NULL OR m.sender_arn = @bearer OR json_extract(m.target_json, '$[0].MemberArn') = @bearer)`;
+    AND (m.target_json IS NULL OR m.sender_arn = @bearer OR json_extract(m.target_json, '$[0].MemberArn') = @bearer)
+    AND (m.status_json = @sent OR m.status_json IS NULL OR m.sender_arn = @bearer)`;
 
 function statements(backend: Backend): MessageStatements {
   let s = prepared.get(backend);
   if (s) return s;
   const db = backend.db;
   s = {
-    bearer: db.prepare(
-      `SELECT app_instance_arn, name, 'user' AS kind FROM app_instance_users WHERE arn = @arn
-       UNION ALL SELECT app_instance_arn, COALESCE(name, ''), 'bot' FROM app_instance_bots WHERE arn = @arn`,
-    ),
-    channel: db.prepare('SELECT * FROM channels WHERE arn = ?'),
-    roles: db.prepare(
-      `SELECT EXISTS(SELECT 1 FROM app_instance_admins WHERE app_instance_arn = @instance AND admin_arn = @bearer) AS admin,
-              EXISTS(SELECT 1 FROM channel_moderators WHERE channel_arn = @channel AND moderator_arn = @bearer) AS moderator,
-              EXISTS(SELECT 1 FROM channel_bans WHERE channel_arn = @channel AND member_arn = @bearer) AS banned`,
-    ),
-    membership: db.prepare('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?'),
     insert: db.prepare(
       `INSERT INTO channel_messages (channel_arn, message_id, content, metadata, type, persistence, sender_arn, created_at, updated_at,
          status_json, attributes_json, push_json, content_type, target_json, sub_channel_id)
@@ -144,8 +163,7 @@ function statements(backend: Backend): MessageStatements {
     edit: db.prepare('UPDATE channel_messages SET content = ?, metadata = ?, content_type = ?, edited_at = ?, updated_at = ? WHERE seq = ?'),
     redact: db.prepare(`UPDATE channel_messages SET content = '', metadata = NULL, redacted = 1, updated_at = ? WHERE seq = ?`),
     remove: db.prepare('DELETE FROM channel_messages WHERE seq = ?'),
-    isMember: db.prepare('SELECT 1 FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?'),
-    members: db.prepare('SELECT member_arn FROM channel_memberships WHERE channel_arn = ?').pluck(),
+    memberOf: db.prepare('SELECT * FROM channel_memberships WHERE channel_arn = ? AND member_arn = ?'),
     readMarker: db.prepare('UPDATE channel_memberships SET read_marker_at = ? WHERE channel_arn = ? AND member_arn = ?'),
     page: {
       DESCENDING: db.prepare(
@@ -163,40 +181,8 @@ function statements(backend: Backend): MessageStatements {
 // ---------------------------------------------------------------------------
 // Who may do what.
 
-/**
- * `channelAccess` of access.ts (same checks, order and errors) on statements
- * prepared once: every message call starts here, and sending and listing are
- * the hot paths. Replace with `channelAccess` once that one caches its statements.
- */
-function messageAccess(backend: Backend, channelArn: string, bearerArn: string | undefined): ChannelAccess {
-  if (!bearerArn) throw forbidden('The x-amz-chime-bearer header is required.');
-  assertChimeArn('ChimeBearer', bearerArn);
-  const s = statements(backend);
-  const who = s.bearer.get({ arn: bearerArn }) as { app_instance_arn: string; name: string; kind: Bearer['kind'] } | undefined;
-  if (!who) throw forbidden(`The bearer ${bearerArn} is not an AppInstanceUser or AppInstanceBot.`);
-  assertChimeArn('ChannelArn', channelArn);
-  const channel = s.channel.get(channelArn) as ChannelRow | undefined;
-  if (!channel) throw notFound(`Channel ${channelArn} not found.`);
-  if (channel.app_instance_arn !== who.app_instance_arn) {
-    throw forbidden(`The bearer does not belong to the AppInstance of channel ${channelArn}.`);
-  }
-  const roles = s.roles.get({ instance: channel.app_instance_arn, channel: channelArn, bearer: bearerArn }) as {
-    admin: number;
-    moderator: number;
-    banned: number;
-  };
-  return {
-    channel,
-    bearer: { arn: bearerArn, appInstanceArn: who.app_instance_arn, name: who.name, kind: who.kind },
-    admin: roles.admin === 1,
-    moderator: roles.moderator === 1,
-    membership: s.membership.get(channelArn, bearerArn) as MembershipRow | undefined,
-    banned: roles.banned === 1,
-  };
-}
-
 /** Members send, edit and mark read; a ban or no membership is Forbidden. */
-function requireMember(access: ChannelAccess, action: string): void {
+function requireMember(access: ChannelAccess, action: string): asserts access is ChannelAccess & { membership: MembershipRow } {
   if (access.banned) throw forbidden(`${access.bearer.arn} is banned from channel ${access.channel.arn} and may not ${action}.`);
   if (!access.membership) throw forbidden(`Only members of channel ${access.channel.arn} may ${action}.`);
 }
@@ -214,13 +200,33 @@ function targetArnOf(row: MessageWithSender): string | undefined {
   return row.target_json === null ? undefined : (JSON.parse(row.target_json) as Target[])[0]?.MemberArn;
 }
 
-/** Loads a stored message; `viewer` given, a targeted message the viewer may not see is NotFound too. */
-function requireMessage(backend: Backend, channelArn: string, messageId: string | undefined, viewer?: string): MessageWithSender {
+/** Who may see a stored message: targeted ones only sender and target, unsent ones (channel flows) only the sender. */
+function isVisibleTo(row: MessageWithSender, viewer: string): boolean {
+  if (row.sender_arn === viewer) return true;
+  return isSent(row) && (row.target_json === null || targetArnOf(row) === viewer);
+}
+
+function assertMessageId(messageId: string | undefined): void {
   assertLength('MessageId', messageId, 1, 128);
   assertPattern('MessageId', messageId, ID_CHARACTERS);
+}
+
+/**
+ * Loads a stored message. With `viewer`, one the viewer may not see is
+ * NotFound too, as if it did not exist; with `subChannel` (not undefined),
+ * so is one of another sub-channel.
+ */
+function requireMessage(
+  backend: Backend,
+  channelArn: string,
+  messageId: string | undefined,
+  viewer?: string,
+  subChannel?: string | null,
+): MessageWithSender {
+  assertMessageId(messageId);
   const row = statements(backend).byId.get(channelArn, messageId) as MessageWithSender | undefined;
-  const hidden = row !== undefined && viewer !== undefined && row.target_json !== null && row.sender_arn !== viewer && targetArnOf(row) !== viewer;
-  if (!row || hidden) throw notFound(`Message ${messageId} not found in channel ${channelArn}.`);
+  const hidden = row !== undefined && ((viewer !== undefined && !isVisibleTo(row, viewer)) || (subChannel !== undefined && row.sub_channel_id !== subChannel));
+  if (!row || hidden) throw notFound(`Message ${messageId} not found in channel ${channelArn}${subChannel ? ` SubChannel ${subChannel}` : ''}.`);
   return row;
 }
 
@@ -236,22 +242,49 @@ function subChannelOf(channel: ChannelRow, subChannelId: string | undefined): st
   return subChannelId;
 }
 
-/** Who hears about a message: only sender and target of a targeted one, else the channel's members at write time. */
-function recipientsOf(backend: Backend, row: MessageWithSender): string[] {
-  const target = targetArnOf(row);
-  if (target !== undefined) return target === row.sender_arn ? [target] : [row.sender_arn, target];
-  return statements(backend).members.all(row.channel_arn) as string[];
+/**
+ * The sub-channel a member sends to: null on a standard channel; in an
+ * elastic one, the one named, which the sender must be in, or else a
+ * regular member's own (a moderator, who may be in several, must name one).
+ */
+function sendingSubChannel(backend: Backend, access: ChannelAccess & { membership: MembershipRow }, subChannelId: string | undefined): string | null {
+  const named = subChannelOf(access.channel, subChannelId);
+  if (access.channel.elastic_json === null) return null;
+  const own = access.membership.sub_channel_id;
+  if (named === null) {
+    if (own !== null) return own;
+    throw badRequest(`SubChannelId is required: ${access.bearer.arn} moderates elastic channel ${access.channel.arn} and sends to one of the sub-channels it joined.`);
+  }
+  if (!isInSubChannel(backend, access.membership, named)) {
+    throw forbidden(`${access.bearer.arn} is not in sub-channel ${named} of channel ${access.channel.arn}.`);
+  }
+  return named;
 }
 
-function messageEvent(eventType: string, row: MessageWithSender, recipients: string[]): ChannelEvent {
-  return { eventType, messageType: row.type, persistence: row.persistence, channelArn: row.channel_arn, payload: messagePayload(row), recipients };
+/**
+ * The sub-channel a reader sees (after `requireReader`): null on a standard
+ * channel; in an elastic one, the one named, readable by its members, the
+ * channel's moderators and AppInstanceAdmins, or else a regular member's
+ * own. Undefined: every sub-channel, for moderators and admins naming none.
+ */
+function readingSubChannel(backend: Backend, access: ChannelAccess, subChannelId: string | undefined): string | null | undefined {
+  const named = subChannelOf(access.channel, subChannelId);
+  if (access.channel.elastic_json === null) return null;
+  const overseer = access.admin || access.moderator;
+  if (named !== null) {
+    if (overseer || (access.membership && isInSubChannel(backend, access.membership, named))) return named;
+    throw forbidden(`Only members of sub-channel ${named}, moderators and AppInstanceAdmins may read the messages of sub-channel ${named} of channel ${access.channel.arn}.`);
+  }
+  if (access.membership?.sub_channel_id) return access.membership.sub_channel_id;
+  if (overseer) return undefined;
+  throw forbidden(`Only members of the sub-channels of elastic channel ${access.channel.arn}, its moderators and AppInstanceAdmins may read its messages.`);
 }
 
 // ---------------------------------------------------------------------------
-// Validation of message bodies.
+// Validation of message bodies, shared with ChannelFlowCallback.
 
 /** Content and metadata limits of a message type; Content itself is required (non-empty) by the model. */
-function assertBody(type: MessageType, content: string | undefined, metadata: string | undefined): void {
+export function assertMessageBody(type: MessageType, content: string | undefined, metadata: string | undefined): void {
   if (content === undefined || content.length === 0) throw badRequest('Content must not be empty.');
   if (type === 'CONTROL') {
     const n = byteLength(content);
@@ -264,7 +297,7 @@ function assertBody(type: MessageType, content: string | undefined, metadata: st
 }
 
 /** MessageAttributes: names 1..64 characters, each string value 1..512. */
-function assertAttributes(attributes: Record<string, MessageAttributeValue> | undefined): void {
+export function assertMessageAttributes(attributes: Record<string, MessageAttributeValue> | undefined): void {
   if (!attributes) return;
   for (const [name, value] of Object.entries(attributes)) {
     assertLength('MessageAttributes name', name, 1, 64);
@@ -273,22 +306,29 @@ function assertAttributes(attributes: Record<string, MessageAttributeValue> | un
 }
 
 /** PushNotification: Title 1..50, Body 1..150 characters, Type DEFAULT or VOIP (2023 model). */
-function assertPushNotification(push: PushNotificationConfiguration | undefined): void {
+export function assertPushNotification(push: PushNotificationConfiguration | undefined): void {
   if (!push) return;
   assertLength('PushNotification.Title', push.Title, 1, 50);
   assertLength('PushNotification.Body', push.Body, 1, 150);
   assertEnum('PushNotification.Type', push.Type, PUSH_TYPES);
 }
 
-/** Target: exactly one entry naming a current member of the channel (the sender included). */
-function targetJsonOf(backend: Backend, channelArn: string, target: Target[] | undefined): string | null {
+/** ContentType: 0..45 characters (2023 model). */
+export function assertContentType(contentType: string | undefined): void {
+  assertLength('ContentType', contentType, 0, CONTENT_TYPE_CHARS);
+}
+
+/** Target: exactly one entry naming a current member of the channel (the sender included), in the message's sub-channel if it has one. */
+function targetJsonOf(backend: Backend, channelArn: string, subChannel: string | null, target: Target[] | undefined): string | null {
   if (target === undefined) return null;
   if (target.length !== 1) throw badRequest(`Target must hold exactly 1 entry, got ${target.length}.`);
   const arn = target[0].MemberArn;
   if (!arn) throw badRequest('Target[0].MemberArn is required.');
   assertChimeArn('Target[0].MemberArn', arn);
-  if (!statements(backend).isMember.get(channelArn, arn)) {
-    throw badRequest(`Target[0].MemberArn ${arn} is not a member of channel ${channelArn}.`);
+  const membership = statements(backend).memberOf.get(channelArn, arn) as MembershipRow | undefined;
+  if (!membership) throw badRequest(`Target[0].MemberArn ${arn} is not a member of channel ${channelArn}.`);
+  if (subChannel !== null && !isInSubChannel(backend, membership, subChannel)) {
+    throw badRequest(`Target[0].MemberArn ${arn} is not in sub-channel ${subChannel} of channel ${channelArn}.`);
   }
   return JSON.stringify([{ MemberArn: arn }]);
 }
@@ -299,22 +339,23 @@ function targetJsonOf(backend: Backend, channelArn: string, target: Target[] | u
 function sendChannelMessage(backend: Backend, input: SendChannelMessageRequest): Output<SendChannelMessageResponse> {
   assertEnum('Type', input.Type, MESSAGE_TYPES);
   assertEnum('Persistence', input.Persistence, PERSISTENCE_TYPES);
-  assertBody(input.Type as MessageType, input.Content, input.Metadata);
-  assertLength('ContentType', input.ContentType, 0, CONTENT_TYPE_CHARS);
+  assertMessageBody(input.Type as MessageType, input.Content, input.Metadata);
+  assertContentType(input.ContentType);
   assertClientRequestToken(input.ClientRequestToken);
-  assertAttributes(input.MessageAttributes);
+  assertMessageAttributes(input.MessageAttributes);
   assertPushNotification(input.PushNotification);
-  const access = messageAccess(backend, input.ChannelArn as string, input.ChimeBearer);
+  const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   requireMember(access, 'send messages');
   const channelArn = access.channel.arn;
-  const subChannelId = subChannelOf(access.channel, input.SubChannelId);
-  const targetJson = targetJsonOf(backend, channelArn, input.Target);
+  const subChannelId = sendingSubChannel(backend, access, input.SubChannelId);
+  const targetJson = targetJsonOf(backend, channelArn, subChannelId, input.Target);
+  const flows = flowProcessor(backend);
 
-  let created: { row: MessageWithSender; recipients: string[] } | undefined;
+  let created: { row: MessageWithSender; recipients: string[]; invocation?: InvocationRow } | undefined;
   const output = backend.transaction(() =>
     idempotent(backend, `SendChannelMessage|${channelArn}`, input.ClientRequestToken, input, () => {
       const now = backend.now();
-      const row: MessageWithSender = {
+      let row: MessageWithSender = {
         seq: 0,
         channel_arn: channelArn,
         message_id: backend.newId(),
@@ -335,26 +376,34 @@ function sendChannelMessage(backend: Backend, input: SendChannelMessageRequest):
         target_json: targetJson,
         sub_channel_id: subChannelId,
       };
+      const invocation = flows.enter('CREATE', access.channel, row);
+      if (invocation) row = { ...row, status_json: PENDING_STATUS_JSON };
       if (row.persistence === 'PERSISTENT') {
         const s = statements(backend);
         const { seq: _seq, sender_name: _name, edited_at: _edited, redacted: _redacted, ...columns } = row;
         s.insert.run(columns);
-        s.touchChannel.run(now, channelArn);
+        // A message in processing is not yet the channel's last message.
+        if (!invocation) s.touchChannel.run(now, channelArn);
       }
-      created = { row, recipients: recipientsOf(backend, row) };
-      return { ChannelArn: channelArn, MessageId: row.message_id, Status: SENT_STATUS, SubChannelId: subChannelId ?? undefined };
+      created = { row, recipients: messageRecipients(backend, row), invocation };
+      return { ChannelArn: channelArn, MessageId: row.message_id, Status: invocation ? PENDING_STATUS : SENT_STATUS, SubChannelId: subChannelId ?? undefined };
     }),
   );
   // A replayed ClientRequestToken created nothing, so it announces nothing.
-  if (created) backend.events.publish(messageEvent('CREATE_CHANNEL_MESSAGE', created.row, created.recipients));
+  if (created?.invocation) {
+    backend.events.publish(messageEvent('PENDING_CREATE_CHANNEL_MESSAGE', created.row, created.recipients));
+    flows.start(created.invocation);
+  } else if (created) {
+    backend.events.publish(messageEvent('CREATE_CHANNEL_MESSAGE', created.row, created.recipients));
+  }
   return output;
 }
 
 function getChannelMessage(backend: Backend, input: GetChannelMessageRequest): Output<GetChannelMessageResponse> {
-  const access = messageAccess(backend, input.ChannelArn as string, input.ChimeBearer);
+  const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   requireReader(access);
-  subChannelOf(access.channel, input.SubChannelId);
-  const row = requireMessage(backend, access.channel.arn, input.MessageId, access.bearer.arn);
+  const subChannel = readingSubChannel(backend, access, input.SubChannelId);
+  const row = requireMessage(backend, access.channel.arn, input.MessageId, access.bearer.arn, subChannel);
   return { ChannelMessage: channelMessageOf(row) };
 }
 
@@ -362,10 +411,13 @@ function listChannelMessages(backend: Backend, input: ListChannelMessagesRequest
   assertEnum('SortOrder', input.SortOrder, SORT_ORDERS);
   const limit = pageSize(input.MaxResults);
   assertLength('NextToken', input.NextToken, 0, 2048);
-  const access = messageAccess(backend, input.ChannelArn as string, input.ChimeBearer);
+  const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   requireReader(access);
   const channelArn = access.channel.arn;
-  const subChannel = subChannelOf(access.channel, input.SubChannelId);
+  const subChannel = readingSubChannel(backend, access, input.SubChannelId);
+  if (subChannel === undefined) {
+    throw badRequest(`SubChannelId is required to list the messages of elastic channel ${channelArn}: each sub-channel has its own.`);
+  }
   const sort: SortOrder = input.SortOrder ?? 'DESCENDING';
   // NotBefore after NotAfter bounds nothing: an empty page, not an error.
   const low = input.NotBefore?.getTime() ?? Number.MIN_SAFE_INTEGER;
@@ -388,6 +440,7 @@ function listChannelMessages(backend: Backend, input: ListChannelMessagesRequest
     high: descending ? Math.min(high, at) : high,
     subChannel,
     bearer: access.bearer.arn,
+    sent: SENT_STATUS_JSON,
     at,
     seq,
     limit: limit + 1,
@@ -405,17 +458,22 @@ function listChannelMessages(backend: Backend, input: ListChannelMessagesRequest
 }
 
 function updateChannelMessage(backend: Backend, input: UpdateChannelMessageRequest): Output<UpdateChannelMessageResponse> {
-  assertLength('ContentType', input.ContentType, 0, CONTENT_TYPE_CHARS);
-  const access = messageAccess(backend, input.ChannelArn as string, input.ChimeBearer);
+  assertContentType(input.ContentType);
+  const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   requireMember(access, 'edit messages');
-  subChannelOf(access.channel, input.SubChannelId);
+  const subChannel = subChannelOf(access.channel, input.SubChannelId);
+  const flows = flowProcessor(backend);
   const updated = backend.transaction(() => {
-    const row = requireMessage(backend, access.channel.arn, input.MessageId, access.bearer.arn);
+    const row = requireMessage(backend, access.channel.arn, input.MessageId, access.bearer.arn, subChannel ?? undefined);
     if (row.sender_arn !== access.bearer.arn) throw forbidden(`Only the sender of message ${row.message_id} may edit it.`);
     if (row.redacted) throw conflict(`Message ${row.message_id} was redacted and can no longer be edited.`);
+    if (!isSent(row)) throw conflict(`Message ${row.message_id} is ${statusOf(row.status_json).Value}; only a SENT message can be edited.`);
+    if (waitingInvocationOf(backend, row.channel_arn, row.message_id)) {
+      throw conflict(`An earlier edit of message ${row.message_id} is still being processed by the channel flow.`);
+    }
     // Omitted Metadata and ContentType keep their values; Content is required.
     const metadata = input.Metadata === undefined ? row.metadata : input.Metadata || null;
-    assertBody(row.type, input.Content, metadata ?? undefined);
+    assertMessageBody(row.type, input.Content, metadata ?? undefined);
     const now = backend.now();
     const next: MessageWithSender = {
       ...row,
@@ -425,18 +483,31 @@ function updateChannelMessage(backend: Backend, input: UpdateChannelMessageReque
       edited_at: now,
       updated_at: now,
     };
+    // In a channel with a flow the edit waits for the processors; the stored message stays as it was.
+    const invocation = flows.enter('UPDATE', access.channel, next);
+    if (invocation) return { row: { ...next, status_json: PENDING_STATUS_JSON }, recipients: [row.sender_arn], invocation };
     statements(backend).edit.run(next.content, next.metadata, next.content_type, now, now, row.seq);
-    return { row: next, recipients: recipientsOf(backend, next) };
+    return { row: next, recipients: messageRecipients(backend, next), invocation };
   });
-  backend.events.publish(messageEvent('UPDATE_CHANNEL_MESSAGE', updated.row, updated.recipients));
-  return { ChannelArn: updated.row.channel_arn, MessageId: updated.row.message_id, Status: SENT_STATUS, SubChannelId: updated.row.sub_channel_id ?? undefined };
+  if (updated.invocation) {
+    backend.events.publish(messageEvent('PENDING_UPDATE_CHANNEL_MESSAGE', updated.row, updated.recipients));
+    flows.start(updated.invocation);
+  } else {
+    backend.events.publish(messageEvent('UPDATE_CHANNEL_MESSAGE', updated.row, updated.recipients));
+  }
+  return {
+    ChannelArn: updated.row.channel_arn,
+    MessageId: updated.row.message_id,
+    Status: updated.invocation ? PENDING_STATUS : SENT_STATUS,
+    SubChannelId: updated.row.sub_channel_id ?? undefined,
+  };
 }
 
 function redactChannelMessage(backend: Backend, input: RedactChannelMessageRequest): Output<RedactChannelMessageResponse> {
-  const access = messageAccess(backend, input.ChannelArn as string, input.ChimeBearer);
-  subChannelOf(access.channel, input.SubChannelId);
+  const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
+  const subChannel = subChannelOf(access.channel, input.SubChannelId);
   const redacted = backend.transaction(() => {
-    const row = requireMessage(backend, access.channel.arn, input.MessageId, access.bearer.arn);
+    const row = requireMessage(backend, access.channel.arn, input.MessageId, access.bearer.arn, subChannel ?? undefined);
     const ownMessage = row.sender_arn === access.bearer.arn && access.membership !== undefined && !access.banned;
     if (!access.admin && !access.moderator && !ownMessage) {
       throw forbidden(`Only an AppInstanceAdmin, a channel moderator or the sender may redact message ${row.message_id}.`);
@@ -446,27 +517,47 @@ function redactChannelMessage(backend: Backend, input: RedactChannelMessageReque
     const now = backend.now();
     const next: MessageWithSender = { ...row, content: '', metadata: null, redacted: 1, updated_at: now };
     statements(backend).redact.run(now, row.seq);
-    return { row: next, recipients: recipientsOf(backend, next) };
+    return { row: next, recipients: messageRecipients(backend, next) };
   });
   if (redacted) backend.events.publish(messageEvent('REDACT_CHANNEL_MESSAGE', redacted.row, redacted.recipients));
   return { ChannelArn: access.channel.arn, MessageId: input.MessageId, SubChannelId: input.SubChannelId };
 }
 
 function deleteChannelMessage(backend: Backend, input: DeleteChannelMessageRequest): void {
-  const access = messageAccess(backend, input.ChannelArn as string, input.ChimeBearer);
+  const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   if (!access.admin) throw forbidden('Only an AppInstanceAdmin may delete channel messages.');
-  subChannelOf(access.channel, input.SubChannelId);
+  const subChannel = subChannelOf(access.channel, input.SubChannelId);
   const deleted = backend.transaction(() => {
     // No viewer filter: admins may delete targeted messages they cannot see.
-    const row = requireMessage(backend, access.channel.arn, input.MessageId);
+    const row = requireMessage(backend, access.channel.arn, input.MessageId, undefined, subChannel ?? undefined);
     statements(backend).remove.run(row.seq);
-    return { row, recipients: recipientsOf(backend, row) };
+    return { row, recipients: messageRecipients(backend, row) };
   });
   backend.events.publish(messageEvent('DELETE_CHANNEL_MESSAGE', deleted.row, deleted.recipients));
 }
 
+/**
+ * The processing status of a message (channel flows), for its sender only.
+ * PENDING while a new message or an edit waits for the processors; a denied
+ * message is not kept, so it is NotFound (as is a NON_PERSISTENT one once
+ * processed), although the model lists no NotFoundException.
+ */
+function getChannelMessageStatus(backend: Backend, input: GetChannelMessageStatusRequest): Output<GetChannelMessageStatusResponse> {
+  const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
+  const subChannel = subChannelOf(access.channel, input.SubChannelId);
+  assertMessageId(input.MessageId);
+  const channelArn = access.channel.arn;
+  const waiting = waitingInvocationOf(backend, channelArn, input.MessageId as string);
+  const message = waiting ? messageOf(waiting) : (statements(backend).byId.get(channelArn, input.MessageId) as MessageWithSender | undefined);
+  if (!message || (subChannel !== null && message.sub_channel_id !== subChannel)) {
+    throw notFound(`Message ${input.MessageId} not found in channel ${channelArn}${subChannel ? ` SubChannel ${subChannel}` : ''}.`);
+  }
+  if (message.sender_arn !== access.bearer.arn) throw forbidden(`Only the sender of message ${input.MessageId} may get its status.`);
+  return { Status: waiting ? PENDING_STATUS : statusOf(message.status_json) };
+}
+
 function updateChannelReadMarker(backend: Backend, input: UpdateChannelReadMarkerRequest): Output<UpdateChannelReadMarkerResponse> {
-  const access = messageAccess(backend, input.ChannelArn as string, input.ChimeBearer);
+  const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   requireMember(access, 'update a read marker');
   statements(backend).readMarker.run(backend.now(), access.channel.arn, access.bearer.arn);
   return { ChannelArn: access.channel.arn };
@@ -480,5 +571,6 @@ export const messageOperations: OperationTable = {
   UpdateChannelMessage: updateChannelMessage,
   RedactChannelMessage: redactChannelMessage,
   DeleteChannelMessage: deleteChannelMessage,
+  GetChannelMessageStatus: getChannelMessageStatus,
   UpdateChannelReadMarker: updateChannelReadMarker,
 };

@@ -4,8 +4,16 @@
  * moderators. A moderator need not be a member (Chime lets moderators
  * manage a channel without belonging to it), so the two are kept apart.
  *
- * Session events: none. Chime documents no moderator event
- * (reference/messaging-session.md), so the local service invents none.
+ * Elastic channels differ: "When you promote a regular member to channel
+ * moderator, the system removes all existing channel memberships for that
+ * member. The same happens when you demote a moderator" (developer guide,
+ * "Managing elastic channel members"), since a moderator belongs to the
+ * sub-channels it names and a regular member to the one the service picks.
+ *
+ * Session events: Chime documents no moderator event
+ * (reference/messaging-session.md), so the local service invents none; the
+ * memberships a role change ends in an elastic channel publish what
+ * DeleteChannelMembership would (sub-channels.ts).
  */
 import type {
   CreateChannelModeratorRequest,
@@ -17,12 +25,23 @@ import type {
   ListChannelModeratorsResponse,
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { conflict, forbidden, notFound } from '../errors';
-import { ModeratorRow } from '../store/rows';
-import { channelAccess, requireModeratorOrAdmin } from './access';
+import { ChannelRow, ModeratorRow } from '../store/rows';
+import { channelAccess, requireChannelVisible, requireModeratorOrAdmin } from './access';
 import { assertChimeArn } from './arns';
 import { Backend } from './backend';
-import { identityOf, insertModerator, isBanned, requireChannelIdentity, requireRosterAccess, rosterPage } from './membership-store';
+import { ChannelEvent } from './events';
+import { keysetPage, pageRequest } from './keyset-page';
+import { identityOf, insertModerator, isBanned, requireChannelIdentity } from './membership-store';
 import { Output, OperationTable } from './operation';
+import { leaveElasticChannel } from './sub-channels';
+
+/**
+ * A role change in an elastic channel ends all of the user's memberships
+ * there (inside a transaction); returns the events to publish after commit.
+ */
+function endElasticMemberships(backend: Backend, channel: ChannelRow, arn: string): ChannelEvent[] {
+  return channel.elastic_json ? leaveElasticChannel(backend, channel, arn, undefined) : [];
+}
 
 /**
  * Adds a moderator. A banned user cannot become one until the ban is
@@ -34,7 +53,7 @@ function createChannelModerator(backend: Backend, input: CreateChannelModeratorR
   const moderatorArn = input.ChannelModeratorArn as string;
   assertChimeArn('ChannelModeratorArn', moderatorArn);
   requireModeratorOrAdmin(access, 'add channel moderators');
-  backend.transaction(() => {
+  const events = backend.transaction(() => {
     requireChannelIdentity(backend, access.channel, 'ChannelModeratorArn', moderatorArn);
     if (isBanned(backend, access.channel.arn, moderatorArn)) {
       throw forbidden(`${moderatorArn} is banned from channel ${access.channel.arn}; DeleteChannelBan must come first.`);
@@ -42,7 +61,9 @@ function createChannelModerator(backend: Backend, input: CreateChannelModeratorR
     if (!insertModerator(backend, access.channel.arn, moderatorArn, access.bearer.arn)) {
       throw conflict(`${moderatorArn} is already a moderator of channel ${access.channel.arn}.`);
     }
+    return endElasticMemberships(backend, access.channel, moderatorArn);
   });
+  for (const event of events) backend.events.publish(event);
   return { ChannelArn: access.channel.arn, ChannelModerator: identityOf(backend, moderatorArn) };
 }
 
@@ -50,7 +71,7 @@ function describeChannelModerator(backend: Backend, input: DescribeChannelModera
   const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   const moderatorArn = input.ChannelModeratorArn as string;
   assertChimeArn('ChannelModeratorArn', moderatorArn);
-  requireRosterAccess(access);
+  requireChannelVisible(access, 'see its moderators');
   const row = backend
     .statement('SELECT * FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?')
     .get(access.channel.arn, moderatorArn) as ModeratorRow | undefined;
@@ -71,28 +92,27 @@ function deleteChannelModerator(backend: Backend, input: DeleteChannelModeratorR
   const moderatorArn = input.ChannelModeratorArn as string;
   assertChimeArn('ChannelModeratorArn', moderatorArn);
   requireModeratorOrAdmin(access, 'remove channel moderators');
-  backend.statement('DELETE FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').run(access.channel.arn, moderatorArn);
+  const events = backend.transaction(() => {
+    const removed = backend.statement('DELETE FROM channel_moderators WHERE channel_arn = ? AND moderator_arn = ?').run(access.channel.arn, moderatorArn);
+    return removed.changes > 0 ? endElasticMemberships(backend, access.channel, moderatorArn) : [];
+  });
+  for (const event of events) backend.events.publish(event);
 }
 
 /** Moderators in the order they were made. */
 function listChannelModerators(backend: Backend, input: ListChannelModeratorsRequest): Output<ListChannelModeratorsResponse> {
   const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
-  requireRosterAccess(access);
+  requireChannelVisible(access, 'see its moderators');
   const channelArn = access.channel.arn;
-  const page = rosterPage<ModeratorRow>(backend, {
+  const { rows, NextToken } = keysetPage<ModeratorRow>(backend, {
     scope: `ListChannelModerators|${channelArn}`,
-    nextToken: input.NextToken,
-    maxResults: input.MaxResults,
-    table: 'channel_moderators',
-    where: 'channel_arn = ?',
+    from: 'channel_moderators',
+    where: ['channel_arn = ?'],
     params: [channelArn],
-    arnColumn: 'moderator_arn',
+    keys: ['created_at', 'moderator_arn'],
+    page: pageRequest(input),
   });
-  return {
-    ChannelArn: channelArn,
-    ChannelModerators: page.rows.map((row) => ({ Moderator: identityOf(backend, row.moderator_arn) })),
-    NextToken: page.nextToken,
-  };
+  return { ChannelArn: channelArn, ChannelModerators: rows.map((row) => ({ Moderator: identityOf(backend, row.moderator_arn) })), NextToken };
 }
 
 /** Moderator operations, by AWS operation name. */

@@ -19,6 +19,7 @@ import { accountOperations } from './accounts';
 import { roomOperations } from './rooms';
 import { roomMembershipOperations } from './room-memberships';
 import { roomMessageOperations } from './room-messages';
+import { channelFlowOperations } from './channel-flows';
 
 const tables: OperationTable[] = [
   identityOperations,
@@ -37,6 +38,7 @@ const tables: OperationTable[] = [
   roomOperations,
   roomMembershipOperations,
   roomMessageOperations,
+  channelFlowOperations,
 ];
 
 /** Looks up the implementation of an operation, if the local service has one. */

@@ -23,8 +23,9 @@ import type {
   UpdateRoomMembershipResponse,
 } from '@aws-sdk/client-chime';
 import { badRequest, ChimeError, conflict, notFound } from '../errors';
-import { callerArn, findAccountUser, requireRoom, timeOrderedPage } from './account-store';
+import { callerArn, findAccountUser, requireRoom } from './account-store';
 import { Backend } from './backend';
+import { keysetPage, pageRequest } from './keyset-page';
 import { OperationTable, Output } from './operation';
 import { ROOM_PAGE_MAX } from './rooms';
 import { assertEnum } from './validate';
@@ -46,9 +47,8 @@ interface MembershipRow {
   display_name: string | null;
 }
 
-const MEMBERSHIP_SELECT = `
-  SELECT m.*, u.account_id, u.email, u.display_name
-  FROM room_memberships m JOIN chime_users u ON u.user_id = m.member_id`;
+const MEMBERSHIP_COLUMNS = 'm.*, u.account_id, u.email, u.display_name';
+const MEMBERSHIP_FROM = 'room_memberships m JOIN chime_users u ON u.user_id = m.member_id';
 
 function membershipOf(row: MembershipRow): RoomMembership {
   return {
@@ -67,7 +67,7 @@ function membershipOf(row: MembershipRow): RoomMembership {
 }
 
 function readMembership(backend: Backend, roomId: string, memberId: string): MembershipRow | undefined {
-  return backend.statement(`${MEMBERSHIP_SELECT} WHERE m.room_id = ? AND m.member_id = ?`).get(roomId, memberId) as MembershipRow | undefined;
+  return backend.statement(`SELECT ${MEMBERSHIP_COLUMNS} FROM ${MEMBERSHIP_FROM} WHERE m.room_id = ? AND m.member_id = ?`).get(roomId, memberId) as MembershipRow | undefined;
 }
 
 function requireMembership(backend: Backend, accountId: string, roomId: string, memberId: string): MembershipRow {
@@ -132,18 +132,16 @@ function listRoomMemberships(backend: Backend, input: ListRoomMembershipsRequest
   const accountId = input.AccountId as string;
   const roomId = input.RoomId as string;
   requireRoom(backend, accountId, roomId);
-  const page = timeOrderedPage(backend, {
+  const { rows, NextToken } = keysetPage<MembershipRow>(backend, {
     scope: `ListRoomMemberships|${roomId}`,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-    maxPage: ROOM_PAGE_MAX,
-    id: (r: MembershipRow) => r.member_id,
-    fetch: (after, limit) =>
-      backend
-        .statement(`${MEMBERSHIP_SELECT} WHERE m.room_id = ?${after ? ' AND (m.created_at, m.member_id) > (?, ?)' : ''} ORDER BY m.created_at, m.member_id LIMIT ?`)
-        .all(roomId, ...(after ?? []), limit) as MembershipRow[],
+    columns: MEMBERSHIP_COLUMNS,
+    from: MEMBERSHIP_FROM,
+    where: ['m.room_id = ?'],
+    params: [roomId],
+    keys: ['m.created_at', 'm.member_id'],
+    page: pageRequest(input, ROOM_PAGE_MAX),
   });
-  return { RoomMemberships: page.rows.map(membershipOf), NextToken: page.NextToken };
+  return { RoomMemberships: rows.map(membershipOf), NextToken };
 }
 
 /**

@@ -18,9 +18,10 @@ import type {
   UpdateRoomResponse,
 } from '@aws-sdk/client-chime';
 import { badRequest } from '../errors';
-import { callerArn, requireAccount, requireRoom, RoomRow, timeOrderedPage } from './account-store';
+import { callerArn, requireAccount, requireRoom, RoomRow } from './account-store';
 import { Backend } from './backend';
 import { idempotent } from './idempotency';
+import { keysetPage, pageRequest } from './keyset-page';
 import { OperationTable, Output } from './operation';
 import { assertClientRequestToken } from './validate';
 
@@ -80,20 +81,15 @@ function listRooms(backend: Backend, input: ListRoomsRequest): Output<ListRoomsR
     filters.push('room_id IN (SELECT room_id FROM room_memberships WHERE member_id = ?)');
     params.push(input.MemberId);
   }
-  const page = timeOrderedPage(backend, {
+  const { rows, NextToken } = keysetPage<RoomRow>(backend, {
     scope: `ListRooms|${accountId}|${input.MemberId ?? ''}`,
-    maxResults: input.MaxResults,
-    nextToken: input.NextToken,
-    maxPage: ROOM_PAGE_MAX,
-    id: (r: RoomRow) => r.room_id,
-    fetch: (after, limit) => {
-      const where = [...filters, ...(after ? ['(created_at, room_id) > (?, ?)'] : [])];
-      return backend
-        .statement(`SELECT * FROM rooms WHERE ${where.join(' AND ')} ORDER BY created_at, room_id LIMIT ?`)
-        .all(...params, ...(after ?? []), limit) as RoomRow[];
-    },
+    from: 'rooms',
+    where: filters,
+    params,
+    keys: ['created_at', 'room_id'],
+    page: pageRequest(input, ROOM_PAGE_MAX),
   });
-  return { Rooms: page.rows.map(roomOf), NextToken: page.NextToken };
+  return { Rooms: rows.map(roomOf), NextToken };
 }
 
 /** Name is optional: without it the room is returned unchanged. */

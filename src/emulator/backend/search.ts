@@ -21,8 +21,9 @@ import { isAppInstanceAdmin, requireBearer } from './access';
 import { assertChimeArn } from './arns';
 import { Backend } from './backend';
 import { channelSummaryOf } from './channel-view';
+import { keysetPage, pageRequest } from './keyset-page';
 import { OperationTable, Output } from './operation';
-import { assertEnum, assertLength, pageSize } from './validate';
+import { assertEnum, assertLength } from './validate';
 
 const KEYS = ['MEMBERS'] as const;
 const OPERATORS = ['EQUALS', 'INCLUDES'] as const;
@@ -66,44 +67,34 @@ function filterSql(filter: MemberFilter): { sql: string; params: unknown[] } {
   };
 }
 
-/** Where a page resumes: the last channel's name and ARN. */
-type SearchPosition = [name: string, arn: string];
-
 function searchChannels(backend: Backend, input: SearchChannelsRequest): Output<SearchChannelsResponse> {
   const filters = checkFields(input.Fields);
-  const limit = pageSize(input.MaxResults);
-  assertLength('NextToken', input.NextToken, 0, 2048);
+  const page = pageRequest(input);
   // The header is mandatory (SDK docs) although the model marks it optional: without a bearer there is no one to scope the search to.
   const bearer = requireBearer(backend, input.ChimeBearer);
   const admin = isAppInstanceAdmin(backend, bearer.appInstanceArn, bearer.arn);
 
-  // A token is valid only for the same bearer and fields; hashed, so a 400-value search still fits NextToken's 2048 characters.
-  const fingerprint = createHash('sha256').update(JSON.stringify(filters)).digest('base64url');
-  const scope = `SearchChannels|${bearer.arn}|${fingerprint}`;
-  const after = input.NextToken ? backend.tokens.decode<SearchPosition>(scope, input.NextToken) : undefined;
-
   // Every filter requires its first member to belong, and a non-admin must belong too: drive the query from that member's memberships.
   const anchor = admin ? filters[0].members[0] : bearer.arn;
-  const conditions = ['c.app_instance_arn = ?', 'c.arn IN (SELECT channel_arn FROM channel_memberships WHERE member_arn = ?)'];
+  const where = ['c.app_instance_arn = ?', 'c.arn IN (SELECT channel_arn FROM channel_memberships WHERE member_arn = ?)'];
   const params: unknown[] = [bearer.appInstanceArn, anchor];
   for (const filter of filters) {
     const { sql, params: p } = filterSql(filter);
-    conditions.push(sql);
+    where.push(sql);
     params.push(...p);
   }
-  if (after) {
-    conditions.push('(c.name, c.arn) > (?, ?)');
-    params.push(...after);
-  }
-  const rows = backend
-    .statement(`SELECT c.* FROM channels c WHERE ${conditions.join(' AND ')} ORDER BY c.name, c.arn LIMIT ?`)
-    .all(...params, limit + 1) as ChannelRow[];
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    Channels: page.map(channelSummaryOf),
-    NextToken: rows.length > limit ? backend.tokens.encode(scope, [last.name, last.arn] satisfies SearchPosition) : undefined,
-  };
+  // A token is valid only for the same bearer and fields; hashed, so a 400-value search still fits NextToken's 2048 characters.
+  const fingerprint = createHash('sha256').update(JSON.stringify(filters)).digest('base64url');
+  const { rows, NextToken } = keysetPage<ChannelRow>(backend, {
+    scope: `SearchChannels|${bearer.arn}|${fingerprint}`,
+    columns: 'c.*',
+    from: 'channels c',
+    where,
+    params,
+    keys: ['c.name', 'c.arn'],
+    page,
+  });
+  return { Channels: rows.map(channelSummaryOf), NextToken };
 }
 
 /** Search operations, by AWS operation name. */

@@ -32,9 +32,13 @@
  *    (DELETE_CHANNEL_MEMBERSHIP to them); moderators are never moved and, as
  *    the guide's one-million-members limit "excluding moderators" implies, do
  *    not count towards the target.
+ * 4. Becoming or ceasing to be a moderator, and being banned, end all of the
+ *    user's memberships ("Managing elastic channel members"), through
+ *    `leaveElasticChannel`, so a regular member is never also in sub-channels
+ *    as a moderator.
  */
 import type { ListSubChannelsRequest, ListSubChannelsResponse } from '@aws-sdk/client-chime-sdk-messaging';
-import { badRequest, conflict, notFound, resourceLimitExceeded } from '../errors';
+import { badRequest, notFound, resourceLimitExceeded } from '../errors';
 import { ChannelRow, MembershipRow } from '../store/rows';
 import { channelAccess, requireModeratorOrAdmin } from './access';
 import { Backend } from './backend';
@@ -49,8 +53,8 @@ import {
   removeMembership,
   subChannelRecipients,
 } from './membership-store';
+import { keysetPage, pageRequest } from './keyset-page';
 import { OperationTable, Output } from './operation';
-import { assertLength, pageSize } from './validate';
 
 /** The bounds balancing keeps an elastic channel within. */
 interface ElasticLimits {
@@ -68,7 +72,7 @@ interface SubChannelLoad {
 
 /** Where a join put the member, and the event to publish after commit (none when nothing changed). */
 export interface ElasticJoin {
-  /** Undefined only for a former moderator still in sub-channels it joined as one. */
+  /** The member's sub-channel; for a moderator, the one it named. */
   subChannelId?: string;
   event?: ChannelEvent;
 }
@@ -160,11 +164,8 @@ function joinAsModerator(
     throw badRequest(`SubChannelId is required to add moderator ${memberArn} to elastic channel ${channel.arn}; moderators join the sub-channels they name.`);
   }
   requireSubChannel(backend, channel.arn, subChannelId);
-  let row = membershipOf(backend, channel.arn, memberArn);
-  if (row?.sub_channel_id) {
-    throw conflict(`${memberArn} is a regular member of sub-channel ${row.sub_channel_id} of channel ${channel.arn}; remove that membership first.`);
-  }
-  row ??= insertMembership(backend, channel, memberArn, type, invitedBy) as MembershipRow;
+  // A moderator holds no regular membership: becoming a moderator ended it (moderators.ts).
+  const row = membershipOf(backend, channel.arn, memberArn) ?? (insertMembership(backend, channel, memberArn, type, invitedBy) as MembershipRow);
   const added = backend
     .statement('INSERT OR IGNORE INTO sub_channel_moderator_memberships (channel_arn, sub_channel_id, member_arn, created_at) VALUES (?, ?, ?, ?)')
     .run(channel.arn, subChannelId, memberArn, backend.now());
@@ -295,6 +296,18 @@ export function leaveElasticChannel(backend: Backend, channel: ChannelRow, membe
   return events;
 }
 
+/**
+ * Removes a member from a channel of either kind (inside a transaction) and
+ * returns the events to publish after commit: for a standard channel the
+ * DELETE_CHANNEL_MEMBERSHIP to every member, for an elastic one what
+ * `leaveElasticChannel` returns. Removing someone who is not a member changes nothing.
+ */
+export function leaveChannel(backend: Backend, channel: ChannelRow, memberArn: string, subChannelId?: string): ChannelEvent[] {
+  if (channel.elastic_json) return leaveElasticChannel(backend, channel, memberArn, subChannelId);
+  const event = removeMembership(backend, channel.arn, memberArn);
+  return event ? [event] : [];
+}
+
 /** True if the membership is in the sub-channel: as its regular member, or as a moderator who joined it. */
 export function isInSubChannel(backend: Backend, row: MembershipRow, subChannelId: string): boolean {
   if (row.sub_channel_id !== null) return row.sub_channel_id === subChannelId;
@@ -308,38 +321,32 @@ export function isInSubChannel(backend: Backend, row: MembershipRow, subChannelI
 /** SQL condition (with `channel_memberships` columns unqualified) for "in sub-channel ?", taking the channel ARN and the id as parameters. */
 export const IN_SUB_CHANNEL_SQL = `(sub_channel_id = ? OR member_arn IN (SELECT member_arn FROM sub_channel_moderator_memberships WHERE channel_arn = ? AND sub_channel_id = ?))`;
 
-/** Where a ListSubChannels page resumes: the last sub-channel's opening order. */
-type SubChannelPosition = number;
-
 /**
  * Lists an elastic channel's open sub-channels, oldest first, with their
  * MembershipCount: regular members plus the moderators who joined each.
  * AppInstanceAdmins and the channel's moderators only, as documented.
  */
 function listSubChannels(backend: Backend, input: ListSubChannelsRequest): Output<ListSubChannelsResponse> {
-  const size = pageSize(input.MaxResults);
-  assertLength('NextToken', input.NextToken, 0, 2048);
+  const page = pageRequest(input);
   const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   requireModeratorOrAdmin(access, 'list the sub-channels of a channel');
   const channel = access.channel;
   if (!channel.elastic_json) throw badRequest(`ListSubChannels needs an elastic channel; ${channel.arn} is a standard channel.`);
-  const scope = `ListSubChannels|${channel.arn}`;
-  const after = input.NextToken ? backend.tokens.decode<SubChannelPosition>(scope, input.NextToken) : undefined;
-  const rows = backend
-    .statement(
-      `SELECT s.sub_channel_id, s.seq,
+  const { rows, NextToken } = keysetPage<{ sub_channel_id: string; members: number }>(backend, {
+    scope: `ListSubChannels|${channel.arn}`,
+    columns: `s.sub_channel_id, s.seq,
               (SELECT count(*) FROM channel_memberships m WHERE m.channel_arn = s.channel_arn AND m.sub_channel_id = s.sub_channel_id)
-            + (SELECT count(*) FROM sub_channel_moderator_memberships p WHERE p.channel_arn = s.channel_arn AND p.sub_channel_id = s.sub_channel_id) AS members
-       FROM sub_channels s
-       WHERE s.channel_arn = ? AND s.seq > ? ORDER BY s.seq LIMIT ?`,
-    )
-    .all(channel.arn, after ?? 0, size + 1) as { sub_channel_id: string; seq: number; members: number }[];
-  const page = rows.slice(0, size);
-  const last = page[page.length - 1];
+            + (SELECT count(*) FROM sub_channel_moderator_memberships p WHERE p.channel_arn = s.channel_arn AND p.sub_channel_id = s.sub_channel_id) AS members`,
+    from: 'sub_channels s',
+    where: ['s.channel_arn = ?'],
+    params: [channel.arn],
+    keys: ['s.seq'],
+    page,
+  });
   return {
     ChannelArn: channel.arn,
-    SubChannels: page.map((r) => ({ SubChannelId: r.sub_channel_id, MembershipCount: r.members })),
-    NextToken: rows.length > size ? backend.tokens.encode(scope, last.seq satisfies SubChannelPosition) : undefined,
+    SubChannels: rows.map((r) => ({ SubChannelId: r.sub_channel_id, MembershipCount: r.members })),
+    NextToken,
   };
 }
 

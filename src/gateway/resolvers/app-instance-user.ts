@@ -26,7 +26,14 @@ function userMembership(context: GatewayContext, user: IdentityModel, item: Chan
   const own = item.AppInstanceUserMembershipSummary ?? {};
   primeChannel(context.loaders, summary);
   context.loaders.membershipForUser.prime({ channelArn, memberArn: user.arn }, own);
-  return { kind: 'ChannelMembership', channelArn, member: user, type: own.Type, readMarkerAt: own.ReadMarkerTimestamp ?? null };
+  return {
+    kind: 'ChannelMembership',
+    channelArn,
+    member: user,
+    type: own.Type,
+    readMarkerAt: own.ReadMarkerTimestamp ?? null,
+    subChannelId: own.SubChannelId ?? null,
+  };
 }
 
 /** AppInstanceUser resolvers. */

@@ -1,9 +1,11 @@
 /**
  * ChannelMembership: who belongs to a channel. Lists carry the member only;
- * type, inviter and times come from DescribeChannelMembership, the read
- * marker from the member's own view (DescribeChannelMembershipForAppInstanceUser).
+ * type, inviter, times and sub-channel come from DescribeChannelMembership,
+ * the read marker from the member's own view
+ * (DescribeChannelMembershipForAppInstanceUser), preferences from
+ * GetChannelMembershipPreferences.
  */
-import type { ChannelMembership as SdkChannelMembership } from '@aws-sdk/client-chime-sdk-messaging';
+import type { ChannelMembershipPreferences, ChannelMembership as SdkChannelMembership } from '@aws-sdk/client-chime-sdk-messaging';
 import { GatewayContext } from '../context';
 import { ChannelMembershipResolvers } from '../generated/resolvers-types';
 import { toGlobalId } from '../global-id';
@@ -43,4 +45,18 @@ export const ChannelMembership: Complete<ChannelMembershipResolvers<GatewayConte
     const own = await context.loaders.membershipForUser.load({ channelArn: membership.channelArn, memberArn: membership.member.arn });
     return own?.ReadMarkerTimestamp ?? null;
   },
+  subChannelId: async (membership, _args, context) => {
+    if (membership.subChannelId !== undefined) return membership.subChannelId;
+    return (await detailsOf(membership, context)).SubChannelId ?? null;
+  },
+  preferences: async (membership, _args, context) => {
+    const preferences = await context.loaders.preferences.load({ channelArn: membership.channelArn, memberArn: membership.member.arn });
+    return preferencesOf(preferences);
+  },
 };
+
+/** Chime's ChannelMembershipPreferences as the graph shows them. */
+export function preferencesOf(preferences: ChannelMembershipPreferences) {
+  const push = preferences.PushNotifications;
+  return { pushNotifications: push?.AllowNotifications ? { allowNotifications: push.AllowNotifications, filterRule: push.FilterRule ?? null } : null };
+}

@@ -3,10 +3,12 @@
  * a message just sent or changed is fetched (GetChannelMessage) when a field
  * beyond its keys is asked for.
  */
+import type { ChannelMessageStatusStructure } from '@aws-sdk/client-chime-sdk-messaging';
 import { GatewayContext } from '../context';
 import { messageCursor } from '../connection';
 import { ChannelMessageEdgeResolvers, ChannelMessageResolvers } from '../generated/resolvers-types';
 import { toGlobalId } from '../global-id';
+import { orNull } from '../loaders';
 import { messagesScope } from './channel';
 import { channelOf } from './channel-reference';
 import { Complete } from './complete';
@@ -15,6 +17,18 @@ import { identityModel, LoadedMessage, MessageModel } from './models';
 /** The message's content, fetched if not yet known. */
 export async function loadedMessage(message: MessageModel, context: GatewayContext): Promise<LoadedMessage> {
   return message.message ?? context.loaders.message.load({ channelArn: message.channelArn, messageId: message.messageId });
+}
+
+/**
+ * The message's processing state: as loaded, unless that says PENDING, when
+ * the channel flow may have finished since: then GetChannelMessageStatus.
+ * A message that has gone meanwhile (a denied one is not kept) keeps the
+ * state it was loaded with.
+ */
+async function currentStatus(message: MessageModel, context: GatewayContext): Promise<ChannelMessageStatusStructure | undefined> {
+  const loaded = await loadedMessage(message, context);
+  if (loaded.Status?.Value !== 'PENDING') return loaded.Status;
+  return (await orNull(context.loaders.messageStatus.load({ channelArn: message.channelArn, messageId: message.messageId }))) ?? loaded.Status;
 }
 
 /** ChannelMessage resolvers. */
@@ -32,8 +46,9 @@ export const ChannelMessage: Complete<ChannelMessageResolvers<GatewayContext>> =
   updatedAt: async (message, _args, context) => (await loadedMessage(message, context)).LastUpdatedTimestamp ?? null,
   editedAt: async (message, _args, context) => (await loadedMessage(message, context)).LastEditedTimestamp ?? null,
   redacted: async (message, _args, context) => (await loadedMessage(message, context)).Redacted ?? false,
-  status: async (message, _args, context) => (await loadedMessage(message, context)).Status?.Value ?? null,
-  statusDetail: async (message, _args, context) => (await loadedMessage(message, context)).Status?.Detail ?? null,
+  status: async (message, _args, context) => (await currentStatus(message, context))?.Value ?? null,
+  statusDetail: async (message, _args, context) => (await currentStatus(message, context))?.Detail ?? null,
+  subChannelId: async (message, _args, context) => (await loadedMessage(message, context)).SubChannelId ?? null,
 };
 
 /** ChannelMessageEdge resolvers: a mutation's edge gets its cursor from the message's creation time. */

@@ -10,32 +10,35 @@ import {
   ListChannelMembershipsCommand,
   ListChannelMessagesCommand,
   ListChannelModeratorsCommand,
+  ListSubChannelsCommand,
+  SubChannelSummary,
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { CHIME_PAGE_SIZE, listConnection, messageConnection } from '../connection';
 import { GatewayContext, requireViewer } from '../context';
 import { ChannelResolvers } from '../generated/resolvers-types';
 import { appInstanceOf, toGlobalId } from '../global-id';
-import { checkMessageId, identityArnOfId } from '../input-limits';
+import { checkMessageId, checkSubChannelId, identityArnOfId } from '../input-limits';
 import { orNull } from '../loaders';
 import { banOf } from './channel-ban';
 import { membershipOf } from './channel-membership';
 import { moderatorOf } from './channel-moderator';
 import { Complete } from './complete';
-import { BanModel, ChannelModel, identityModel, MembershipModel, messageModel, ModeratorModel } from './models';
+import { BanModel, channelFlowModel, ChannelModel, identityModel, MembershipModel, messageModel, ModeratorModel } from './models';
 
 /** Most messages `unreadCount` counts; 100 means "100 or more". */
 export const UNREAD_COUNT_CAP = 100;
 /** Most ListChannelMessages calls one `unreadCount` makes. */
 const UNREAD_SCAN_PAGES = 4;
 
-/** Scope of a channel's membership list (for cursors); the type filter changes what is listed. */
-export const membershipsScope = (channelArn: string, type: string | null | undefined): string => `ListChannelMemberships|${channelArn}|${type ?? 'DEFAULT'}`;
+/** Scope of a channel's membership list (for cursors); the type and sub-channel filters change what is listed. */
+export const membershipsScope = (channelArn: string, type: string | null | undefined, subChannelId?: string | null): string =>
+  `ListChannelMemberships|${channelArn}|${type ?? 'DEFAULT'}${subChannelId ? `|${subChannelId}` : ''}`;
 /** Scope of a channel's moderator list. */
 export const moderatorsScope = (channelArn: string): string => `ListChannelModerators|${channelArn}`;
 /** Scope of a channel's ban list. */
 export const bansScope = (channelArn: string): string => `ListChannelBans|${channelArn}`;
-/** Scope of a channel's message history. */
-export const messagesScope = (channelArn: string): string => `ListChannelMessages|${channelArn}`;
+/** Scope of a channel's message history (of one sub-channel of an elastic channel). */
+export const messagesScope = (channelArn: string, subChannelId?: string | null): string => `ListChannelMessages|${channelArn}${subChannelId ? `|${subChannelId}` : ''}`;
 
 /** What a list said of the channel, else DescribeChannel. */
 async function summaryOf(channel: ChannelModel, context: GatewayContext): Promise<ChannelSummary> {
@@ -97,16 +100,50 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
       : null;
   },
   appInstance: (channel) => ({ kind: 'AppInstance', arn: appInstanceOf(channel.arn) ?? '' }),
-
-  memberships: (channel, args, context) =>
-    listConnection<MembershipModel>(
+  elasticConfiguration: async (channel, _args, context) => {
+    const config = (await describedOf(channel, context)).ElasticChannelConfiguration;
+    return config
+      ? {
+          maximumSubChannels: config.MaximumSubChannels ?? 0,
+          targetMembershipsPerSubChannel: config.TargetMembershipsPerSubChannel ?? 0,
+          minimumMembershipPercentage: config.MinimumMembershipPercentage ?? 0,
+        }
+      : null;
+  },
+  subChannels: async (channel, args, context) => {
+    // A standard channel has no sub-channels; Chime would answer BadRequest, the graph answers null.
+    if (!(await describedOf(channel, context)).ElasticChannelConfiguration) return null;
+    return listConnection<SubChannelSummary>(
       args,
-      membershipsScope(channel.arn, args.type),
+      `ListSubChannels|${channel.arn}`,
+      (sub) => sub.SubChannelId ?? '',
+      async (nextToken) => {
+        const out = await context.upstream.messaging(ListSubChannelsCommand, { ChannelArn: channel.arn, MaxResults: CHIME_PAGE_SIZE, NextToken: nextToken });
+        return { items: out.SubChannels ?? [], nextToken: out.NextToken };
+      },
+    ).then((page) => ({
+      ...page,
+      edges: page.edges.map(({ cursor, node }) => ({ cursor, node: { subChannelId: node.SubChannelId ?? '', membershipCount: node.MembershipCount ?? 0 } })),
+    }));
+  },
+  tags: async (channel, _args, context) =>
+    (await context.loaders.tags.load(channel.arn)).map((tag) => ({ key: tag.Key ?? '', value: tag.Value ?? '' })),
+  flow: async (channel, _args, context) => {
+    const arn = (await describedOf(channel, context)).ChannelFlowArn;
+    return arn ? channelFlowModel(arn) : null;
+  },
+
+  memberships: (channel, args, context) => {
+    const subChannelId = checkSubChannelId('subChannelId', args.subChannelId);
+    return listConnection<MembershipModel>(
+      args,
+      membershipsScope(channel.arn, args.type, subChannelId),
       (membership) => membership.member.arn,
       async (nextToken) => {
         const out = await context.upstream.messaging(ListChannelMembershipsCommand, {
           ChannelArn: channel.arn,
           Type: args.type ?? undefined,
+          SubChannelId: subChannelId,
           MaxResults: CHIME_PAGE_SIZE,
           NextToken: nextToken,
         });
@@ -117,11 +154,14 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
             member: identityModel(member),
             // Without a filter Chime lists DEFAULT members only; a HIDDEN listing mixes both types.
             type: args.type === 'HIDDEN' ? undefined : 'DEFAULT',
+            // Listed by sub-channel, each member is known to be in it (a moderator may be in others too).
+            ...(subChannelId ? { subChannelId } : {}),
           }),
         );
         return { items, nextToken: out.NextToken };
       },
-    ),
+    );
+  },
   membership: async (channel, args, context) => {
     const memberArn = identityArnOfId('memberId', args.memberId);
     const details = await orNull(context.loaders.membership.load({ channelArn: channel.arn, memberArn }));
@@ -173,9 +213,11 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
   },
 
   messages: async (channel, args, context) => {
-    const page = await messageConnection(args, messagesScope(channel.arn), async (query) => {
+    const subChannelId = checkSubChannelId('subChannelId', args.subChannelId);
+    const page = await messageConnection(args, messagesScope(channel.arn, subChannelId), async (query) => {
       const out = await context.upstream.messaging(ListChannelMessagesCommand, {
         ChannelArn: channel.arn,
+        SubChannelId: subChannelId,
         SortOrder: query.sortOrder,
         NotBefore: query.notBefore,
         NotAfter: query.notAfter,
@@ -183,7 +225,8 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
         NextToken: query.nextToken,
       });
       const items = (out.ChannelMessages ?? []).map((summary) => {
-        const model = messageModel(channel.arn, summary);
+        // A listing names its sub-channel once, not per message.
+        const model = messageModel(channel.arn, { ...summary, ...(out.SubChannelId ? { SubChannelId: out.SubChannelId } : {}) });
         context.loaders.message.prime({ channelArn: channel.arn, messageId: model.messageId }, model.message!);
         return model;
       });
@@ -200,7 +243,16 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
   viewerMembership: async (channel, _args, context) => {
     const viewer = requireViewer(context);
     const own = await context.loaders.membershipForUser.load({ channelArn: channel.arn, memberArn: viewer.userArn });
-    return own && { kind: 'ChannelMembership', channelArn: channel.arn, member: identityModel(viewer.userArn), type: own.Type, readMarkerAt: own.ReadMarkerTimestamp ?? null };
+    return (
+      own && {
+        kind: 'ChannelMembership',
+        channelArn: channel.arn,
+        member: identityModel(viewer.userArn),
+        type: own.Type,
+        readMarkerAt: own.ReadMarkerTimestamp ?? null,
+        subChannelId: own.SubChannelId ?? null,
+      }
+    );
   },
   viewerIsModerator: (channel, _args, context) =>
     context.loaders.moderates.load({ channelArn: channel.arn, memberArn: requireViewer(context).userArn }),

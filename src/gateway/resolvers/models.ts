@@ -5,9 +5,12 @@
  * object that came from a list costs nothing more until a field needs a
  * describe call.
  */
+import type { Account, Room, RoomMembership, User } from '@aws-sdk/client-chime';
 import type {
   Channel,
   ChannelBan,
+  ChannelFlow,
+  ChannelFlowSummary,
   ChannelMembership,
   ChannelMembershipType,
   ChannelMessage,
@@ -52,6 +55,8 @@ export interface MembershipModel {
   details?: ChannelMembership;
   /** The member's read marker when known: a Date, null for "never read", undefined for "not fetched". */
   readMarkerAt?: Date | null;
+  /** The member's sub-channel when known (listed by sub-channel, or from the member's own view); null for none. */
+  subChannelId?: string | null;
 }
 
 /** A moderator: channel and moderator identity, and DescribeChannelModerator's answer if fetched. */
@@ -92,8 +97,59 @@ export interface MessageEdgeModel {
   node: MessageModel;
 }
 
+/** A channel flow: its ARN, and what a list (summary) or DescribeChannelFlow said of it. */
+export interface ChannelFlowModel {
+  kind: 'ChannelFlow';
+  arn: string;
+  flow?: ChannelFlow | ChannelFlowSummary;
+}
+
+/** An Amazon Chime account (rooms API), and GetAccount's answer if fetched. */
+export interface ChimeAccountModel {
+  kind: 'ChimeAccount';
+  accountId: string;
+  account?: Account;
+}
+
+/** A user of an Amazon Chime account, and GetUser's answer if fetched. */
+export interface ChimeUserModel {
+  kind: 'ChimeUser';
+  accountId: string;
+  userId: string;
+  user?: User;
+}
+
+/** A chat room of an Amazon Chime account, and GetRoom's answer if fetched. */
+export interface RoomModel {
+  kind: 'Room';
+  accountId: string;
+  roomId: string;
+  room?: Room;
+}
+
+/** A member of a room (MemberId is a user or bot id), and the listed membership if known. */
+export interface RoomMembershipModel {
+  kind: 'RoomMembership';
+  accountId: string;
+  roomId: string;
+  memberId: string;
+  membership?: RoomMembership;
+}
+
 /** Any object that implements `Node`. */
-export type NodeModel = AppInstanceModel | IdentityModel | ChannelModel | MembershipModel | ModeratorModel | BanModel | MessageModel;
+export type NodeModel =
+  | AppInstanceModel
+  | IdentityModel
+  | ChannelModel
+  | MembershipModel
+  | ModeratorModel
+  | BanModel
+  | MessageModel
+  | ChannelFlowModel
+  | ChimeAccountModel
+  | ChimeUserModel
+  | RoomModel
+  | RoomMembershipModel;
 
 /** An identity model from Chime's `{Arn, Name}` (or an ARN alone). */
 export function identityModel(identity: Identity | string): IdentityModel {
@@ -115,4 +171,24 @@ export function messageModel(channelArn: string, message: ChannelMessage | Chann
     messageId,
     message: { Persistence: 'PERSISTENT', ...message, ChannelArn: channelArn, MessageId: messageId },
   };
+}
+
+/** A channel flow model from its ARN and what is known of it. */
+export function channelFlowModel(arn: string, flow?: ChannelFlow | ChannelFlowSummary): ChannelFlowModel {
+  return { kind: 'ChannelFlow', arn, flow };
+}
+
+/** A ChimeAccount model from its AccountId and what is known of it. */
+export function chimeAccountModel(accountId: string, account?: Account): ChimeAccountModel {
+  return { kind: 'ChimeAccount', accountId, account };
+}
+
+/** A ChimeUser model from its keys and what is known of it. */
+export function chimeUserModel(accountId: string, userId: string, user?: User): ChimeUserModel {
+  return { kind: 'ChimeUser', accountId, userId, user };
+}
+
+/** A Room model from its keys and what is known of it. */
+export function roomModel(accountId: string, roomId: string, room?: Room): RoomModel {
+  return { kind: 'Room', accountId, roomId, room };
 }
