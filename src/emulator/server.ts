@@ -74,7 +74,7 @@ export async function startLocalChime(options: LocalChimeOptions = {}): Promise<
     accountId: options.accountId,
     clock: options.clock,
     channelFlows: options.channelFlows,
-    sessionHost: () => `${host.includes(':') ? `[${host}]` : host}:${port}`,
+    sessionHost: options.sessionHost ?? (() => `${host.includes(':') ? `[${host}]` : host}:${port}`),
   });
   // Checks the channelFlows options before anything listens.
   const flows = flowProcessor(backend);

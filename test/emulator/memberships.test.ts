@@ -23,7 +23,8 @@ let t: TestChime, world: TestWorld, alice: string, bob: string, carol: string, a
 useChannelScene((scene) => ({ t, world, alice, bob, carol, admin } = scene));
 
 const channel = (creator: string, settings?: Partial<CreateChannelRequest>) => createChannel(t, world, creator, settings);
-const join = (channelArn: string, memberArn: string, bearer: string, type: ChannelMembershipType = 'DEFAULT') => addMember(t, channelArn, memberArn, bearer, type);
+const join = (channelArn: string, memberArn: string, bearer: string, type: ChannelMembershipType = 'DEFAULT') =>
+  addMember(t, channelArn, memberArn, bearer, type);
 const newUsers = (prefix: string, n: number) => createNamedUsers(t, world, prefix, n);
 
 /** Every member ARN a bearer sees, following NextToken. */

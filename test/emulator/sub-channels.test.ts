@@ -53,7 +53,9 @@ async function subChannelOf(channelArn: string, member: string): Promise<string 
 async function membersOf(channelArn: string, subChannelId: string): Promise<string[]> {
   const arns = await allPages(
     (NextToken) =>
-      t.messaging.send(new ListChannelMembershipsCommand({ ChannelArn: channelArn, ChimeBearer: alice, SubChannelId: subChannelId, Type: 'HIDDEN', NextToken })),
+      t.messaging.send(
+        new ListChannelMembershipsCommand({ ChannelArn: channelArn, ChimeBearer: alice, SubChannelId: subChannelId, Type: 'HIDDEN', NextToken }),
+      ),
     (page) => page.ChannelMemberships!.map((m) => m.Member!.Arn!),
   );
   return sorted(arns);

@@ -56,7 +56,9 @@ export function createNamedUsers(t: TestChime, world: TestWorld, prefix: string,
 
 /** Creates a channel named `room` (unless `settings` say otherwise) as `creator`, who becomes its moderator, and of a standard channel its member. */
 export async function createChannel(t: TestChime, world: TestWorld, creator: string, settings: Partial<CreateChannelRequest> = {}): Promise<string> {
-  const { ChannelArn } = await t.messaging.send(new CreateChannelCommand({ AppInstanceArn: world.appInstanceArn, Name: 'room', ChimeBearer: creator, ...settings }));
+  const { ChannelArn } = await t.messaging.send(
+    new CreateChannelCommand({ AppInstanceArn: world.appInstanceArn, Name: 'room', ChimeBearer: creator, ...settings }),
+  );
   return ChannelArn!;
 }
 
@@ -69,7 +71,14 @@ export function createElasticChannel(t: TestChime, world: TestWorld, creator: st
 }
 
 /** CreateChannelMembership of `MemberArn` by `ChimeBearer`. */
-export function addMember(t: TestChime, ChannelArn: string, MemberArn: string, ChimeBearer: string, Type: ChannelMembershipType = 'DEFAULT', SubChannelId?: string) {
+export function addMember(
+  t: TestChime,
+  ChannelArn: string,
+  MemberArn: string,
+  ChimeBearer: string,
+  Type: ChannelMembershipType = 'DEFAULT',
+  SubChannelId?: string,
+) {
   return t.messaging.send(new CreateChannelMembershipCommand({ ChannelArn, MemberArn, Type, ChimeBearer, SubChannelId }));
 }
 

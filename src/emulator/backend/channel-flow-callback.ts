@@ -29,12 +29,9 @@ import { invocationById, InvocationOutcome, InvocationRow, messageOf, Settlement
 import { flowProcessor } from './flow-processor';
 import { idempotent } from './idempotency';
 import { MessageWithSender } from './message-view';
-import { assertContentType, assertMessageAttributes, assertMessageBody, assertPushNotification } from './messages';
+import { assertContentType, assertMessageAttributes, assertMessageBody, assertMessageIdentifier, assertPushNotification } from './messages';
 import { OperationTable, Output } from './operation';
-import { assertLength, assertPattern } from './validate';
-
-/** MessageId and SubChannelId characters. */
-const ID_CHARACTERS = /^[-_a-zA-Z0-9]*$/;
+import { assertLength } from './validate';
 
 /** Checks what the model constrains on its own, before anything is looked up. */
 function assertCallback(input: ChannelFlowCallbackRequest): ChannelMessageCallback {
@@ -44,10 +41,8 @@ function assertCallback(input: ChannelFlowCallbackRequest): ChannelMessageCallba
   const message = input.ChannelMessage;
   if (!message) throw badRequest('ChannelMessage is required.');
   if (message.MessageId === undefined) throw badRequest('ChannelMessage.MessageId is required.');
-  assertLength('ChannelMessage.MessageId', message.MessageId, 1, 128);
-  assertPattern('ChannelMessage.MessageId', message.MessageId, ID_CHARACTERS);
-  assertLength('ChannelMessage.SubChannelId', message.SubChannelId, 1, 128);
-  assertPattern('ChannelMessage.SubChannelId', message.SubChannelId, ID_CHARACTERS);
+  assertMessageIdentifier('ChannelMessage.MessageId', message.MessageId);
+  assertMessageIdentifier('ChannelMessage.SubChannelId', message.SubChannelId);
   assertContentType(message.ContentType);
   assertMessageAttributes(message.MessageAttributes);
   assertPushNotification(message.PushNotification);

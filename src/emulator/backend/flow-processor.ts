@@ -49,7 +49,7 @@ import {
   Settlement,
   waitingInvocations,
 } from './flow-processing';
-import { messagePayload, MessageWithSender } from './message-view';
+import { messagePayload, MessageWithSender, PENDING_STATUS_JSON } from './message-view';
 import { ChannelRow } from '../store/rows';
 
 /** How the local service reaches channel-flow processors. */
@@ -78,7 +78,7 @@ const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
 /** The event a processor receives for an invocation. */
 export function processorEvent(invocation: InvocationRow): ChannelFlowEvent {
   const message = messageOf(invocation);
-  // Status and Redacted say nothing to a processor: the message is PENDING and unredacted by definition.
+  // The guide's event has no Status, Redacted or LastUpdatedTimestamp: in processing a message is PENDING and unredacted.
   const { Status: _status, Redacted: _redacted, LastUpdatedTimestamp: _updated, ...fields } = messagePayload(message);
   const push = message.push_json === null ? {} : { PushNotification: JSON.parse(message.push_json) as unknown };
   return { EventType: 'CHANNEL_MESSAGE_EVENT', CallbackId: invocation.callback_id, ChannelMessage: { ...fields, ...push } };
@@ -116,7 +116,7 @@ export class FlowProcessor {
     if (message.type !== 'STANDARD') return undefined;
     const processors = flowProcessorsOf(this.backend, channel);
     if (!processors || processors.length === 0) return undefined;
-    return insertInvocation(this.backend, action, message, processors, 0, this.nextDeadline());
+    return insertInvocation(this.backend, action, { ...message, status_json: PENDING_STATUS_JSON }, processors, 0, this.nextDeadline());
   }
 
   /** Deadline of an invocation made now. */

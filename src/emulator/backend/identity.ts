@@ -52,6 +52,7 @@ import { badRequest, conflict, notFound } from '../errors';
 import { AppInstanceBotRow, AppInstanceRow, AppInstanceUserRow } from '../store/rows';
 import { appInstanceArn, assertChimeArn, childArn } from './arns';
 import { Backend } from './backend';
+import { keysetPage, pageRequest } from './keyset-page';
 import { idempotent } from './idempotency';
 import { identityOf } from './membership-store';
 import { OperationTable, Output } from './operation';
@@ -71,52 +72,26 @@ const LEX_INTENT_NAME = /^([A-Za-z]_?)+$/;
 /** Loads an AppInstance or throws NotFound. */
 export function requireAppInstance(backend: Backend, arn: string): AppInstanceRow {
   assertChimeArn('AppInstanceArn', arn);
-  const row = backend.db.prepare('SELECT * FROM app_instances WHERE arn = ?').get(arn) as AppInstanceRow | undefined;
+  const row = backend.statement('SELECT * FROM app_instances WHERE arn = ?').get(arn) as AppInstanceRow | undefined;
   if (!row) throw notFound(`AppInstance ${arn} not found.`);
   return row;
 }
 
 function requireUser(backend: Backend, arn: string): AppInstanceUserRow {
   assertChimeArn('AppInstanceUserArn', arn);
-  const row = backend.db.prepare('SELECT * FROM app_instance_users WHERE arn = ?').get(arn) as AppInstanceUserRow | undefined;
+  const row = backend.statement('SELECT * FROM app_instance_users WHERE arn = ?').get(arn) as AppInstanceUserRow | undefined;
   if (!row) throw notFound(`AppInstanceUser ${arn} not found.`);
   return row;
 }
 
 function requireBot(backend: Backend, arn: string): AppInstanceBotRow {
   assertChimeArn('AppInstanceBotArn', arn);
-  const row = backend.db.prepare('SELECT * FROM app_instance_bots WHERE arn = ?').get(arn) as AppInstanceBotRow | undefined;
+  const row = backend.statement('SELECT * FROM app_instance_bots WHERE arn = ?').get(arn) as AppInstanceBotRow | undefined;
   if (!row) throw notFound(`AppInstanceBot ${arn} not found.`);
   return row;
 }
 
 // ---------------------------------------------------------------- pagination
-
-interface ListInput {
-  MaxResults?: number;
-  NextToken?: string;
-}
-
-/**
- * One page of a listing ordered by a unique text key. The NextToken holds the
- * last key served (keyset), so rows created or deleted between pages cause
- * neither gaps nor repeats. `fetch` returns up to `limit` rows with key > after.
- */
-function keysetPage<R>(
-  backend: Backend,
-  scope: string,
-  input: ListInput,
-  keyOf: (row: R) => string,
-  fetch: (after: string, limit: number) => R[],
-): { rows: R[]; NextToken?: string } {
-  const size = pageSize(input.MaxResults);
-  assertLength('NextToken', input.NextToken, 0, 2048);
-  const after = input.NextToken ? backend.tokens.decode<string>(scope, input.NextToken) : '';
-  const rows = fetch(after, size + 1);
-  if (rows.length <= size) return { rows };
-  const page = rows.slice(0, size);
-  return { rows: page, NextToken: backend.tokens.encode(scope, keyOf(page[page.length - 1])) };
-}
 
 // ---------------------------------------------------------------- AppInstance
 
@@ -129,8 +104,8 @@ function createAppInstance(backend: Backend, input: CreateAppInstanceRequest): O
     idempotent(backend, 'CreateAppInstance', input.ClientRequestToken, input, () => {
       const arn = appInstanceArn(backend, backend.newId());
       const now = backend.now();
-      backend.db
-        .prepare('INSERT INTO app_instances (arn, name, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+      backend
+        .statement('INSERT INTO app_instances (arn, name, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
         .run(arn, input.Name, input.Metadata ?? null, now, now);
       putTags(backend, arn, input.Tags);
       return { AppInstanceArn: arn };
@@ -152,9 +127,7 @@ function describeAppInstance(backend: Backend, input: DescribeAppInstanceRequest
 }
 
 function listAppInstances(backend: Backend, input: ListAppInstancesRequest): Output<ListAppInstancesResponse> {
-  const page = keysetPage(backend, 'ListAppInstances', input, (r: AppInstanceRow) => r.arn, (after, limit) =>
-    backend.db.prepare('SELECT * FROM app_instances WHERE arn > ? ORDER BY arn LIMIT ?').all(after, limit) as AppInstanceRow[],
-  );
+  const page = keysetPage<AppInstanceRow>(backend, { scope: 'ListAppInstances', from: 'app_instances', keys: ['arn'], page: pageRequest(input) });
   return {
     AppInstances: page.rows.map((r) => ({ AppInstanceArn: r.arn, Name: r.name, Metadata: r.metadata ?? undefined })),
     NextToken: page.NextToken,
@@ -167,7 +140,7 @@ function updateAppInstance(backend: Backend, input: UpdateAppInstanceRequest): O
   assertPattern('Name', input.Name, RESOURCE_NAME);
   assertLength('Metadata', input.Metadata, 0, 1024);
   requireAppInstance(backend, arn);
-  backend.db.prepare('UPDATE app_instances SET name = ?, metadata = ?, updated_at = ? WHERE arn = ?').run(input.Name, input.Metadata, backend.now(), arn);
+  backend.statement('UPDATE app_instances SET name = ?, metadata = ?, updated_at = ? WHERE arn = ?').run(input.Name, input.Metadata, backend.now(), arn);
   return { AppInstanceArn: arn };
 }
 
@@ -176,7 +149,7 @@ function deleteAppInstance(backend: Backend, input: DeleteAppInstanceRequest): v
   const arn = input.AppInstanceArn as string;
   backend.transaction(() => {
     requireAppInstance(backend, arn);
-    backend.db.prepare('DELETE FROM app_instances WHERE arn = ?').run(arn);
+    backend.statement('DELETE FROM app_instances WHERE arn = ?').run(arn);
     deleteTags(backend, arn, true);
   });
 }
@@ -209,13 +182,13 @@ function createAppInstanceUser(backend: Backend, input: CreateAppInstanceUserReq
     requireAppInstance(backend, instance);
     return idempotent(backend, `CreateAppInstanceUser|${instance}`, input.ClientRequestToken, input, () => {
       const arn = childArn(instance, 'user', input.AppInstanceUserId as string);
-      if (backend.db.prepare('SELECT 1 FROM app_instance_users WHERE arn = ?').get(arn)) {
+      if (backend.statement('SELECT 1 FROM app_instance_users WHERE arn = ?').get(arn)) {
         throw conflict(`AppInstanceUser ${input.AppInstanceUserId} already exists.`);
       }
       const now = backend.now();
       const expires = expiration(input.ExpirationSettings, now);
-      backend.db
-        .prepare(
+      backend
+        .statement(
           `INSERT INTO app_instance_users (arn, app_instance_arn, user_id, name, metadata, expiration_json, expires_at, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -243,11 +216,14 @@ function describeAppInstanceUser(backend: Backend, input: DescribeAppInstanceUse
 function listAppInstanceUsers(backend: Backend, input: ListAppInstanceUsersRequest): Output<ListAppInstanceUsersResponse> {
   const instance = input.AppInstanceArn as string;
   requireAppInstance(backend, instance);
-  const page = keysetPage(backend, `ListAppInstanceUsers|${instance}`, input, (r: AppInstanceUserRow) => r.arn, (after, limit) =>
-    backend.db
-      .prepare('SELECT * FROM app_instance_users WHERE app_instance_arn = ? AND arn > ? ORDER BY arn LIMIT ?')
-      .all(instance, after, limit) as AppInstanceUserRow[],
-  );
+  const page = keysetPage<AppInstanceUserRow>(backend, {
+    scope: `ListAppInstanceUsers|${instance}`,
+    from: 'app_instance_users',
+    where: ['app_instance_arn = ?'],
+    params: [instance],
+    keys: ['arn'],
+    page: pageRequest(input),
+  });
   return {
     AppInstanceArn: instance,
     AppInstanceUsers: page.rows.map((r) => ({ AppInstanceUserArn: r.arn, Name: r.name, Metadata: r.metadata ?? undefined })),
@@ -260,8 +236,8 @@ function updateAppInstanceUser(backend: Backend, input: UpdateAppInstanceUserReq
   assertUserName(input.Name);
   assertLength('Metadata', input.Metadata, 0, 1024);
   requireUser(backend, arn);
-  backend.db
-    .prepare('UPDATE app_instance_users SET name = ?, metadata = ?, updated_at = ? WHERE arn = ?')
+  backend
+    .statement('UPDATE app_instance_users SET name = ?, metadata = ?, updated_at = ? WHERE arn = ?')
     .run(input.Name, input.Metadata, backend.now(), arn);
   return { AppInstanceUserArn: arn };
 }
@@ -272,9 +248,9 @@ function updateAppInstanceUser(backend: Backend, input: UpdateAppInstanceUserReq
  * Messages it sent stay in the channels' history. Call inside a transaction.
  */
 function removeMemberReferences(backend: Backend, arn: string): void {
-  backend.db.prepare('DELETE FROM channel_memberships WHERE member_arn = ?').run(arn);
-  backend.db.prepare('DELETE FROM channel_moderators WHERE moderator_arn = ?').run(arn);
-  backend.db.prepare('DELETE FROM app_instance_admins WHERE admin_arn = ?').run(arn);
+  backend.statement('DELETE FROM channel_memberships WHERE member_arn = ?').run(arn);
+  backend.statement('DELETE FROM channel_moderators WHERE moderator_arn = ?').run(arn);
+  backend.statement('DELETE FROM app_instance_admins WHERE admin_arn = ?').run(arn);
   deleteTags(backend, arn);
 }
 
@@ -282,7 +258,7 @@ function deleteAppInstanceUser(backend: Backend, input: DeleteAppInstanceUserReq
   const arn = input.AppInstanceUserArn as string;
   backend.transaction(() => {
     requireUser(backend, arn);
-    backend.db.prepare('DELETE FROM app_instance_users WHERE arn = ?').run(arn);
+    backend.statement('DELETE FROM app_instance_users WHERE arn = ?').run(arn);
     removeMemberReferences(backend, arn);
   });
 }
@@ -295,8 +271,8 @@ function putAppInstanceUserExpirationSettings(
   const user = requireUser(backend, arn);
   // Omitting ExpirationSettings removes them, so the user no longer expires.
   const expires = expiration(input.ExpirationSettings, user.created_at);
-  backend.db
-    .prepare('UPDATE app_instance_users SET expiration_json = ?, expires_at = ?, updated_at = ? WHERE arn = ?')
+  backend
+    .statement('UPDATE app_instance_users SET expiration_json = ?, expires_at = ?, updated_at = ? WHERE arn = ?')
     .run(expires.json, expires.expiresAt, backend.now(), arn);
   return { AppInstanceUserArn: arn, ExpirationSettings: expires.json ? (JSON.parse(expires.json) as ExpirationSettings) : undefined };
 }
@@ -309,13 +285,13 @@ function createAppInstanceAdmin(backend: Backend, input: CreateAppInstanceAdminR
   assertChimeArn('AppInstanceAdminArn', adminArn);
   return backend.transaction(() => {
     requireAppInstance(backend, instance);
-    const owner = (backend.db.prepare('SELECT app_instance_arn FROM app_instance_users WHERE arn = ?').get(adminArn) ??
-      backend.db.prepare('SELECT app_instance_arn FROM app_instance_bots WHERE arn = ?').get(adminArn)) as { app_instance_arn: string } | undefined;
+    const owner = (backend.statement('SELECT app_instance_arn FROM app_instance_users WHERE arn = ?').get(adminArn) ??
+      backend.statement('SELECT app_instance_arn FROM app_instance_bots WHERE arn = ?').get(adminArn)) as { app_instance_arn: string } | undefined;
     if (!owner) throw notFound(`AppInstanceAdminArn ${adminArn} is not an AppInstanceUser or AppInstanceBot.`);
     if (owner.app_instance_arn !== instance) throw badRequest(`AppInstanceAdminArn ${adminArn} does not belong to AppInstance ${instance}.`);
     // Promoting an existing admin again changes nothing and is not an error.
-    backend.db
-      .prepare('INSERT OR IGNORE INTO app_instance_admins (app_instance_arn, admin_arn, created_at) VALUES (?, ?, ?)')
+    backend
+      .statement('INSERT OR IGNORE INTO app_instance_admins (app_instance_arn, admin_arn, created_at) VALUES (?, ?, ?)')
       .run(instance, adminArn, backend.now());
     return { AppInstanceAdmin: identityOf(backend, adminArn), AppInstanceArn: instance };
   });
@@ -324,7 +300,7 @@ function createAppInstanceAdmin(backend: Backend, input: CreateAppInstanceAdminR
 function requireAdminRow(backend: Backend, instance: string, adminArn: string): { created_at: number } {
   assertChimeArn('AppInstanceAdminArn', adminArn);
   requireAppInstance(backend, instance);
-  const row = backend.db.prepare('SELECT created_at FROM app_instance_admins WHERE app_instance_arn = ? AND admin_arn = ?').get(instance, adminArn) as
+  const row = backend.statement('SELECT created_at FROM app_instance_admins WHERE app_instance_arn = ? AND admin_arn = ?').get(instance, adminArn) as
     | { created_at: number }
     | undefined;
   if (!row) throw notFound(`${adminArn} is not an AppInstanceAdmin of ${instance}.`);
@@ -341,11 +317,15 @@ function describeAppInstanceAdmin(backend: Backend, input: DescribeAppInstanceAd
 function listAppInstanceAdmins(backend: Backend, input: ListAppInstanceAdminsRequest): Output<ListAppInstanceAdminsResponse> {
   const instance = input.AppInstanceArn as string;
   requireAppInstance(backend, instance);
-  const page = keysetPage(backend, `ListAppInstanceAdmins|${instance}`, input, (r: { admin_arn: string }) => r.admin_arn, (after, limit) =>
-    backend.db
-      .prepare('SELECT admin_arn FROM app_instance_admins WHERE app_instance_arn = ? AND admin_arn > ? ORDER BY admin_arn LIMIT ?')
-      .all(instance, after, limit) as { admin_arn: string }[],
-  );
+  const page = keysetPage<{ admin_arn: string }>(backend, {
+    scope: `ListAppInstanceAdmins|${instance}`,
+    columns: 'admin_arn',
+    from: 'app_instance_admins',
+    where: ['app_instance_arn = ?'],
+    params: [instance],
+    keys: ['admin_arn'],
+    page: pageRequest(input),
+  });
   return {
     AppInstanceArn: instance,
     AppInstanceAdmins: page.rows.map((r) => ({ Admin: identityOf(backend, r.admin_arn) })),
@@ -358,7 +338,7 @@ function deleteAppInstanceAdmin(backend: Backend, input: DeleteAppInstanceAdminR
   const adminArn = input.AppInstanceAdminArn as string;
   backend.transaction(() => {
     requireAdminRow(backend, instance, adminArn);
-    backend.db.prepare('DELETE FROM app_instance_admins WHERE app_instance_arn = ? AND admin_arn = ?').run(instance, adminArn);
+    backend.statement('DELETE FROM app_instance_admins WHERE app_instance_arn = ? AND admin_arn = ?').run(instance, adminArn);
   });
 }
 
@@ -393,8 +373,8 @@ function createAppInstanceBot(backend: Backend, input: CreateAppInstanceBotReque
     return idempotent(backend, `CreateAppInstanceBot|${instance}`, input.ClientRequestToken, input, () => {
       const arn = childArn(instance, 'bot', backend.newId());
       const now = backend.now();
-      backend.db
-        .prepare(
+      backend
+        .statement(
           `INSERT INTO app_instance_bots (arn, app_instance_arn, name, metadata, configuration_json, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -422,11 +402,14 @@ function describeAppInstanceBot(backend: Backend, input: DescribeAppInstanceBotR
 function listAppInstanceBots(backend: Backend, input: ListAppInstanceBotsRequest): Output<ListAppInstanceBotsResponse> {
   const instance = input.AppInstanceArn as string;
   requireAppInstance(backend, instance);
-  const page = keysetPage(backend, `ListAppInstanceBots|${instance}`, input, (r: AppInstanceBotRow) => r.arn, (after, limit) =>
-    backend.db
-      .prepare('SELECT * FROM app_instance_bots WHERE app_instance_arn = ? AND arn > ? ORDER BY arn LIMIT ?')
-      .all(instance, after, limit) as AppInstanceBotRow[],
-  );
+  const page = keysetPage<AppInstanceBotRow>(backend, {
+    scope: `ListAppInstanceBots|${instance}`,
+    from: 'app_instance_bots',
+    where: ['app_instance_arn = ?'],
+    params: [instance],
+    keys: ['arn'],
+    page: pageRequest(input),
+  });
   return {
     AppInstanceArn: instance,
     AppInstanceBots: page.rows.map((r) => ({ AppInstanceBotArn: r.arn, Name: r.name ?? undefined, Metadata: r.metadata ?? undefined })),
@@ -442,8 +425,8 @@ function updateAppInstanceBot(backend: Backend, input: UpdateAppInstanceBotReque
   if (input.Configuration !== undefined) assertConfiguration(input.Configuration);
   const bot = requireBot(backend, arn);
   const configuration = input.Configuration !== undefined ? JSON.stringify(input.Configuration) : bot.configuration_json;
-  backend.db
-    .prepare('UPDATE app_instance_bots SET name = ?, metadata = ?, configuration_json = ?, updated_at = ? WHERE arn = ?')
+  backend
+    .statement('UPDATE app_instance_bots SET name = ?, metadata = ?, configuration_json = ?, updated_at = ? WHERE arn = ?')
     .run(input.Name, input.Metadata, configuration, backend.now(), arn);
   return { AppInstanceBotArn: arn };
 }
@@ -452,7 +435,7 @@ function deleteAppInstanceBot(backend: Backend, input: DeleteAppInstanceBotReque
   const arn = input.AppInstanceBotArn as string;
   backend.transaction(() => {
     requireBot(backend, arn);
-    backend.db.prepare('DELETE FROM app_instance_bots WHERE arn = ?').run(arn);
+    backend.statement('DELETE FROM app_instance_bots WHERE arn = ?').run(arn);
     removeMemberReferences(backend, arn);
   });
 }
@@ -472,7 +455,7 @@ function putAppInstanceRetentionSettings(
   assertRange('AppInstanceRetentionSettings.ChannelRetentionSettings.RetentionDays', days, 1, 5475);
   requireAppInstance(backend, arn);
   // Settings without RetentionDays clear retention: messages are then kept forever, Chime's default.
-  backend.db.prepare('UPDATE app_instances SET retention_days = ? WHERE arn = ?').run(days ?? null, arn);
+  backend.statement('UPDATE app_instances SET retention_days = ? WHERE arn = ?').run(days ?? null, arn);
   return { AppInstanceRetentionSettings: retentionSettings(days ?? null), InitiateDeletionTimestamp: new Date(backend.now()) };
 }
 

@@ -24,8 +24,8 @@
  *   edited STANDARD message answers Status PENDING and only its sender hears
  *   of it (PENDING_ events) until the processors are done. A PENDING or
  *   FAILED message is its sender's alone: listed, readable and redactable by
- *   nobody else, admins included, as the guide's "Message sender only" says of
- *   its events. It cannot be edited until SENT, nor edited again while an
+ *   nobody else (admins included, who may still delete it), as the guide's
+ *   "Message sender only" says of its events. It cannot be edited until SENT, nor edited again while an
  *   edit is in processing (Conflict). GetChannelMessageStatus is the sender's
  *   only; a denied message is not kept, so its status is NotFound.
  * - Elastic channels ("Using elastic channels", "Managing elastic channel
@@ -206,9 +206,10 @@ function isVisibleTo(row: MessageWithSender, viewer: string): boolean {
   return isSent(row) && (row.target_json === null || targetArnOf(row) === viewer);
 }
 
-function assertMessageId(messageId: string | undefined): void {
-  assertLength('MessageId', messageId, 1, 128);
-  assertPattern('MessageId', messageId, ID_CHARACTERS);
+/** A MessageId or SubChannelId: 1..128 of `[-_a-zA-Z0-9]`. */
+export function assertMessageIdentifier(parameter: string, value: string | undefined): void {
+  assertLength(parameter, value, 1, 128);
+  assertPattern(parameter, value, ID_CHARACTERS);
 }
 
 /**
@@ -223,7 +224,7 @@ function requireMessage(
   viewer?: string,
   subChannel?: string | null,
 ): MessageWithSender {
-  assertMessageId(messageId);
+  assertMessageIdentifier('MessageId', messageId);
   const row = statements(backend).byId.get(channelArn, messageId) as MessageWithSender | undefined;
   const hidden = row !== undefined && ((viewer !== undefined && !isVisibleTo(row, viewer)) || (subChannel !== undefined && row.sub_channel_id !== subChannel));
   if (!row || hidden) throw notFound(`Message ${messageId} not found in channel ${channelArn}${subChannel ? ` SubChannel ${subChannel}` : ''}.`);
@@ -236,8 +237,7 @@ function requireMessage(
  */
 function subChannelOf(channel: ChannelRow, subChannelId: string | undefined): string | null {
   if (subChannelId === undefined) return null;
-  assertLength('SubChannelId', subChannelId, 1, 128);
-  assertPattern('SubChannelId', subChannelId, ID_CHARACTERS);
+  assertMessageIdentifier('SubChannelId', subChannelId);
   if (channel.elastic_json === null) throw badRequest(`SubChannelId is only valid for elastic channels; ${channel.arn} is not one.`);
   return subChannelId;
 }
@@ -545,7 +545,7 @@ function deleteChannelMessage(backend: Backend, input: DeleteChannelMessageReque
 function getChannelMessageStatus(backend: Backend, input: GetChannelMessageStatusRequest): Output<GetChannelMessageStatusResponse> {
   const access = channelAccess(backend, input.ChannelArn as string, input.ChimeBearer);
   const subChannel = subChannelOf(access.channel, input.SubChannelId);
-  assertMessageId(input.MessageId);
+  assertMessageIdentifier('MessageId', input.MessageId);
   const channelArn = access.channel.arn;
   const waiting = waitingInvocationOf(backend, channelArn, input.MessageId as string);
   const message = waiting ? messageOf(waiting) : (statements(backend).byId.get(channelArn, input.MessageId) as MessageWithSender | undefined);

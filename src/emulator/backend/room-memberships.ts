@@ -67,7 +67,9 @@ function membershipOf(row: MembershipRow): RoomMembership {
 }
 
 function readMembership(backend: Backend, roomId: string, memberId: string): MembershipRow | undefined {
-  return backend.statement(`SELECT ${MEMBERSHIP_COLUMNS} FROM ${MEMBERSHIP_FROM} WHERE m.room_id = ? AND m.member_id = ?`).get(roomId, memberId) as MembershipRow | undefined;
+  return backend
+    .statement(`SELECT ${MEMBERSHIP_COLUMNS} FROM ${MEMBERSHIP_FROM} WHERE m.room_id = ? AND m.member_id = ?`)
+    .get(roomId, memberId) as MembershipRow | undefined;
 }
 
 function requireMembership(backend: Backend, accountId: string, roomId: string, memberId: string): MembershipRow {

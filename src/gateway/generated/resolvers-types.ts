@@ -1526,7 +1526,7 @@ export type Mutation = {
   addRoomMember?: Maybe<AddRoomMemberPayload>;
   /** Adds up to 50 users to a chat room at once (BatchCreateRoomMembership); members that could not be added are listed in `errors`. AppInstanceAdmins only. */
   addRoomMembers?: Maybe<AddRoomMembersPayload>;
-  /** Makes a channel flow process a channel's messages (AssociateChannelFlow); Chime allows the channel's moderators and AppInstanceAdmins. */
+  /** Makes a channel flow process a channel's messages (AssociateChannelFlow); `channel.flow` then shows it (DescribeChannel). Chime allows the channel's moderators and AppInstanceAdmins. */
   associateChannelFlow?: Maybe<AssociateChannelFlowPayload>;
   /** Bans an identity from a channel, removing its membership (CreateChannelBan). */
   banChannelMember?: Maybe<BanChannelMemberPayload>;
@@ -1552,9 +1552,9 @@ export type Mutation = {
   deleteMessagingStreamingConfigurations?: Maybe<DeleteMessagingStreamingConfigurationsPayload>;
   /** Deletes a chat room with its memberships and messages (DeleteRoom). AppInstanceAdmins only. */
   deleteRoom?: Maybe<DeleteRoomPayload>;
-  /** Stops a channel flow processing a channel's messages (DisassociateChannelFlow); Chime allows the channel's moderators and AppInstanceAdmins. */
+  /** Stops a channel flow processing a channel's messages (DisassociateChannelFlow); `channel.flow` is then null (DescribeChannel). Chime allows the channel's moderators and AppInstanceAdmins. */
   disassociateChannelFlow?: Maybe<DisassociateChannelFlowPayload>;
-  /** Invites up to 50 email addresses to an Amazon Chime account (InviteUsers). AppInstanceAdmins only. */
+  /** Invites up to 50 email addresses to an Amazon Chime account (InviteUsers); a new address becomes a user of the account, as `account.users` shows (ListUsers). AppInstanceAdmins only. */
   inviteChimeUsers?: Maybe<InviteChimeUsersPayload>;
   /** Marks a channel read for the viewer now (UpdateChannelReadMarker). */
   markChannelRead?: Maybe<MarkChannelReadPayload>;
@@ -1578,7 +1578,8 @@ export type Mutation = {
   removeRoomMember?: Maybe<RemoveRoomMemberPayload>;
   /**
    * A channel-flow processor's answer about one message (ChannelFlowCallback):
-   * the message as the processor leaves it, or denied with `deleteResource`.
+   * the message as the processor leaves it, or denied with `deleteResource`;
+   * the message's `status` then follows (GetChannelMessageStatus).
    * For processors that reach Chime through this gateway instead of the AWS
    * SDK. AppInstanceAdmins only: sign the processor in as an AppInstanceUser or
    * AppInstanceBot that is an AppInstanceAdmin.
@@ -1586,11 +1587,11 @@ export type Mutation = {
   sendChannelFlowCallback?: Maybe<SendChannelFlowCallbackPayload>;
   /** Sends a message to a channel (SendChannelMessage). */
   sendChannelMessage?: Maybe<SendChannelMessagePayload>;
-  /** Adds tags to a channel, replacing the values of keys it already has (TagResource). AppInstanceAdmins only. */
+  /** Adds tags to a channel, replacing the values of keys it already has (TagResource); `channel.tags` reads them back (ListTagsForResource). AppInstanceAdmins only. */
   tagResource?: Maybe<TagResourcePayload>;
   /** Lifts a ban (DeleteChannelBan); the identity must be added again to return. */
   unbanChannelMember?: Maybe<UnbanChannelMemberPayload>;
-  /** Removes tags from a channel by key; keys it does not have are ignored (UntagResource). AppInstanceAdmins only. */
+  /** Removes tags from a channel by key; keys it does not have are ignored (UntagResource); `channel.tags` reads what is left (ListTagsForResource). AppInstanceAdmins only. */
   untagResource?: Maybe<UntagResourcePayload>;
   /** Changes a channel's name, mode or metadata (UpdateChannel); omitted fields keep their values. */
   updateChannel?: Maybe<UpdateChannelPayload>;
@@ -2003,7 +2004,8 @@ export type Query = {
   /** Fetches up to 100 objects by global id, in the order given, each with its type's describe operation as for `node` (DescribeChannel, GetChannelMessage, ...); an id that cannot be resolved gives null and an error for its position. */
   nodes: Array<Maybe<Node>>;
   /**
-   * Channels found by who belongs to them, ordered by name (SearchChannels).
+   * Channels found by who belongs to them (SearchChannels), ordered by name as
+   * ListChannels orders them.
    * A user searches the channels it belongs to; an AppInstanceAdmin searches
    * every channel of the AppInstance, PUBLIC and PRIVATE.
    */

@@ -109,11 +109,6 @@ export class ViewerFeed {
     return this.subscriberCount;
   }
 
-  /** The upstream session (for its state and attempt count). */
-  get upstream(): UpstreamSession {
-    return this.session;
-  }
-
   /** Adds a subscriber; returns the idempotent function that removes it. */
   subscribe(filter: SubscriptionFilter, listener: RealtimeListener): () => void {
     if (this.closed || this.failure) throw new Error(`The feed of ${this.options.userArn} is ${this.failure ? 'failed' : 'closed'}; subscribe through the hub.`);

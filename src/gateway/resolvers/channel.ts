@@ -37,8 +37,12 @@ export const membershipsScope = (channelArn: string, type: string | null | undef
 export const moderatorsScope = (channelArn: string): string => `ListChannelModerators|${channelArn}`;
 /** Scope of a channel's ban list. */
 export const bansScope = (channelArn: string): string => `ListChannelBans|${channelArn}`;
-/** Scope of a channel's message history (of one sub-channel of an elastic channel). */
-export const messagesScope = (channelArn: string, subChannelId?: string | null): string => `ListChannelMessages|${channelArn}${subChannelId ? `|${subChannelId}` : ''}`;
+/**
+ * Scope of a channel's message history. Message cursors are points in time,
+ * which mean the same in every sub-channel of an elastic channel, so the
+ * sub-channel is not part of the scope.
+ */
+export const messagesScope = (channelArn: string): string => `ListChannelMessages|${channelArn}`;
 
 /** What a list said of the channel, else DescribeChannel. */
 async function summaryOf(channel: ChannelModel, context: GatewayContext): Promise<ChannelSummary> {
@@ -214,7 +218,7 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
 
   messages: async (channel, args, context) => {
     const subChannelId = checkSubChannelId('subChannelId', args.subChannelId);
-    const page = await messageConnection(args, messagesScope(channel.arn, subChannelId), async (query) => {
+    const page = await messageConnection(args, messagesScope(channel.arn), async (query) => {
       const out = await context.upstream.messaging(ListChannelMessagesCommand, {
         ChannelArn: channel.arn,
         SubChannelId: subChannelId,

@@ -6,19 +6,39 @@ import { AppInstanceBot } from './app-instance-bot';
 import { AppInstanceUser } from './app-instance-user';
 import { Channel } from './channel';
 import { ChannelBan } from './channel-ban';
+import { ChannelFlow } from './channel-flow';
 import { ChannelMembership } from './channel-membership';
 import { ChannelMessage, ChannelMessageEdge } from './channel-message';
 import { ChannelModerator } from './channel-moderator';
+import { ChimeAccount } from './chime-account';
+import { ChimeUser } from './chime-user';
 import { Complete } from './complete';
 import { DateTime } from './date-time';
+import { appInstanceMutations } from './mutation-app-instance';
 import { channelMutations } from './mutation-channel';
+import { channelFlowMutations } from './mutation-channel-flow';
+import { chimeAccountMutations } from './mutation-chime-account';
 import { messageMutations } from './mutation-message';
+import { preferenceMutations } from './mutation-preferences';
+import { roomMutations } from './mutation-room';
 import { rosterMutations } from './mutation-roster';
+import { tagMutations } from './mutation-tags';
 import { Identity, Node } from './node';
 import { Query } from './query';
+import { Room, RoomMembership } from './room';
 
-/** Mutation, split by what it changes: channels, rosters, messages. */
-const Mutation: Complete<MutationResolvers<GatewayContext>> = { ...channelMutations, ...rosterMutations, ...messageMutations };
+/** Mutation, split by what it changes: channels, rosters, messages, settings, flows, rooms, Chime accounts. */
+const Mutation: Complete<MutationResolvers<GatewayContext>> = {
+  ...channelMutations,
+  ...rosterMutations,
+  ...messageMutations,
+  ...preferenceMutations,
+  ...tagMutations,
+  ...appInstanceMutations,
+  ...channelFlowMutations,
+  ...roomMutations,
+  ...chimeAccountMutations,
+};
 
 /** The resolver map. */
 export const resolvers: Resolvers<GatewayContext> = {
@@ -36,4 +56,9 @@ export const resolvers: Resolvers<GatewayContext> = {
   ChannelBan,
   ChannelMessage,
   ChannelMessageEdge,
+  ChannelFlow,
+  ChimeAccount,
+  ChimeUser,
+  Room,
+  RoomMembership,
 };

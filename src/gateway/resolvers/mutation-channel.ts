@@ -18,6 +18,7 @@ import {
   channelArnOfId,
   checkChannelName,
   checkClientRequestToken,
+  checkElasticConfiguration,
   checkExpirationDays,
   checkMetadata,
   checkTags,
@@ -47,6 +48,8 @@ export const channelMutations: ChannelMutations = {
     checkTags('input.tags', input.tags);
     checkClientRequestToken('input.clientRequestToken', input.clientRequestToken);
     const expiration = expirationOf('input.expirationSettings', input.expirationSettings);
+    const elastic = input.elasticConfiguration;
+    if (elastic) checkElasticConfiguration('input.elasticConfiguration', elastic);
     const out = await context.upstream.messaging(CreateChannelCommand, {
       AppInstanceArn: viewer.appInstanceArn,
       Name: input.name,
@@ -54,6 +57,13 @@ export const channelMutations: ChannelMutations = {
       Privacy: input.privacy ?? undefined,
       Metadata: input.metadata ?? undefined,
       ExpirationSettings: expiration,
+      ElasticChannelConfiguration: elastic
+        ? {
+            MaximumSubChannels: elastic.maximumSubChannels,
+            TargetMembershipsPerSubChannel: elastic.targetMembershipsPerSubChannel,
+            MinimumMembershipPercentage: elastic.minimumMembershipPercentage,
+          }
+        : undefined,
       Tags: input.tags?.map((tag) => ({ Key: tag.key, Value: tag.value })),
       // Generated when absent, so an SDK retry of this one request stays idempotent.
       ClientRequestToken: input.clientRequestToken ?? randomUUID(),

@@ -14,7 +14,7 @@ import {
 import { GatewayContext, requireViewer } from '../context';
 import { MutationResolvers } from '../generated/resolvers-types';
 import { toGlobalId } from '../global-id';
-import { channelArnOfId, checkClientRequestToken, checkContentType, checkMessageBody, messageKeyOfId } from '../input-limits';
+import { channelArnOfId, checkClientRequestToken, checkContentType, checkMessageBody, checkSubChannelId, messageKeyOfId } from '../input-limits';
 import { forgetChannel, Loaders, MessageKey } from '../loaders';
 import { channelModel, MessageModel } from './models';
 
@@ -38,6 +38,7 @@ export const messageMutations: MessageMutations = {
     checkMessageBody({ content: 'input.content', metadata: 'input.metadata' }, type, input.content, input.metadata);
     checkContentType('input.contentType', input.contentType);
     checkClientRequestToken('input.clientRequestToken', input.clientRequestToken);
+    const subChannelId = checkSubChannelId('input.subChannelId', input.subChannelId);
     const viewer = requireViewer(context);
     const out = await context.upstream.messaging(SendChannelMessageCommand, {
       ChannelArn: channelArn,
@@ -46,6 +47,7 @@ export const messageMutations: MessageMutations = {
       Persistence: persistence,
       Metadata: input.metadata ?? undefined,
       ContentType: input.contentType ?? undefined,
+      SubChannelId: subChannelId,
       // Generated when absent, so an SDK retry of this one request sends one message.
       ClientRequestToken: input.clientRequestToken ?? randomUUID(),
     });
@@ -73,6 +75,7 @@ export const messageMutations: MessageMutations = {
         LastUpdatedTimestamp: now,
         Redacted: false,
         Status: out.Status,
+        SubChannelId: out.SubChannelId,
       },
     };
     return { clientMutationId: input.clientMutationId, message, messageEdge: null };

@@ -16,7 +16,7 @@ import { GatewayContext } from '../context';
 import { codeOfChimeError } from '../errors';
 import { MutationResolvers } from '../generated/resolvers-types';
 import { toGlobalId } from '../global-id';
-import { channelArnOfId, checkMemberCount, identityArnOfId } from '../input-limits';
+import { channelArnOfId, checkMemberCount, checkSubChannelId, identityArnOfId } from '../input-limits';
 import { ChannelMemberKey, Loaders } from '../loaders';
 import { bansScope, membershipsScope, moderatorsScope } from './channel';
 import { BanModel, channelModel, identityModel, MembershipModel, ModeratorModel } from './models';
@@ -51,14 +51,17 @@ export const rosterMutations: RosterMutations = {
   addChannelMember: async (_root, { input }, context) => {
     const channelArn = channelArnOfId('input.channelId', input.channelId);
     const memberArn = identityArnOfId('input.memberId', input.memberId);
+    const subChannelId = checkSubChannelId('input.subChannelId', input.subChannelId);
     const type = input.type ?? 'DEFAULT';
-    const out = await context.upstream.messaging(CreateChannelMembershipCommand, { ChannelArn: channelArn, MemberArn: memberArn, Type: type });
+    const out = await context.upstream.messaging(CreateChannelMembershipCommand, { ChannelArn: channelArn, MemberArn: memberArn, Type: type, SubChannelId: subChannelId });
     forgetMember(context.loaders, { channelArn, memberArn });
     const membership: MembershipModel = {
       kind: 'ChannelMembership',
       channelArn,
       member: identityModel(out.Member?.Arn ? out.Member : memberArn),
       type,
+      // Chime answers with the sub-channel it placed the member in (elastic channels).
+      subChannelId: out.SubChannelId ?? null,
     };
     return { clientMutationId: input.clientMutationId, membership, membershipEdge: membershipEdge(membership), channel: channelModel(channelArn) };
   },
@@ -67,8 +70,14 @@ export const rosterMutations: RosterMutations = {
     const channelArn = channelArnOfId('input.channelId', input.channelId);
     checkMemberCount('input.memberIds', input.memberIds.length);
     const memberArns = input.memberIds.map((id, i) => identityArnOfId(`input.memberIds[${i}]`, id));
+    const subChannelId = checkSubChannelId('input.subChannelId', input.subChannelId);
     const type = input.type ?? 'DEFAULT';
-    const out = await context.upstream.messaging(BatchCreateChannelMembershipCommand, { ChannelArn: channelArn, MemberArns: memberArns, Type: type });
+    const out = await context.upstream.messaging(BatchCreateChannelMembershipCommand, {
+      ChannelArn: channelArn,
+      MemberArns: memberArns,
+      Type: type,
+      SubChannelId: subChannelId,
+    });
     memberArns.forEach((memberArn) => forgetMember(context.loaders, { channelArn, memberArn }));
     const added = (out.BatchChannelMemberships?.Members ?? []).map(
       (member): MembershipModel => ({ kind: 'ChannelMembership', channelArn, member: identityModel(member), type }),
@@ -87,7 +96,8 @@ export const rosterMutations: RosterMutations = {
   removeChannelMember: async (_root, { input }, context) => {
     const channelArn = channelArnOfId('input.channelId', input.channelId);
     const memberArn = identityArnOfId('input.memberId', input.memberId);
-    await context.upstream.messaging(DeleteChannelMembershipCommand, { ChannelArn: channelArn, MemberArn: memberArn });
+    const subChannelId = checkSubChannelId('input.subChannelId', input.subChannelId);
+    await context.upstream.messaging(DeleteChannelMembershipCommand, { ChannelArn: channelArn, MemberArn: memberArn, SubChannelId: subChannelId });
     forgetMember(context.loaders, { channelArn, memberArn });
     return {
       clientMutationId: input.clientMutationId,

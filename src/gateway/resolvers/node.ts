@@ -6,7 +6,8 @@ import { GatewayContext, requireViewer } from '../context';
 import { nodeIdOf } from '../input-limits';
 import { IdentityResolvers, NodeResolvers } from '../generated/resolvers-types';
 import { describeIdentity } from './identity';
-import { channelModel, identityModel, NodeModel } from './models';
+import { channelFlowModel, chimeAccountModel, chimeUserModel, channelModel, identityModel, NodeModel, RoomMembershipModel, roomModel } from './models';
+import { listedMembership } from './room';
 import { banOf } from './channel-ban';
 import { membershipOf } from './channel-membership';
 import { moderatorOf } from './channel-moderator';
@@ -17,6 +18,7 @@ export async function loadNode(context: GatewayContext, id: string, field: strin
   const { type, keys } = nodeIdOf(field, id);
   requireViewer(context);
   const { loaders } = context;
+  // The first key is an ARN, or for the rooms API types an AccountId.
   const [arn, second] = keys;
   switch (type) {
     case 'AppInstance':
@@ -41,6 +43,18 @@ export async function loadNode(context: GatewayContext, id: string, field: strin
     case 'ChannelMessage': {
       const message = await loaders.message.load({ channelArn: arn, messageId: second });
       return { kind: 'ChannelMessage', channelArn: arn, messageId: second, message };
+    }
+    case 'ChannelFlow':
+      return channelFlowModel(arn, await loaders.channelFlow.load(arn));
+    case 'ChimeAccount':
+      return chimeAccountModel(arn, await loaders.chimeAccount.load(arn));
+    case 'ChimeUser':
+      return chimeUserModel(arn, second, await loaders.chimeUser.load({ accountId: arn, userId: second }));
+    case 'Room':
+      return roomModel(arn, second, await loaders.room.load({ accountId: arn, roomId: second }));
+    case 'RoomMembership': {
+      const membership: RoomMembershipModel = { kind: 'RoomMembership', accountId: arn, roomId: second, memberId: keys[2] };
+      return { ...membership, membership: await listedMembership(membership, context) };
     }
   }
 }

@@ -11,7 +11,7 @@ import { createWorld, startTestChime, TEST_CREDENTIALS, TestChime, TestWorld } f
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
@@ -28,11 +28,10 @@ let proxy: FaultProxy;
 const hubs: RealtimeHub[] = [];
 
 beforeAll(async () => {
-  t = await startTestChime();
+  // GetMessagingSessionEndpoint answers the proxy, so every upstream websocket runs through it.
+  t = await startTestChime({ sessionHost: () => proxy.host });
   world = await createWorld(t.identity);
   proxy = await startFaultProxy(t.chime.port);
-  // GetMessagingSessionEndpoint answers the proxy, so every upstream websocket runs through it.
-  Object.assign(t.chime.backend, { sessionHost: () => proxy.host });
   clients = createChimeClients({ region: 'us-east-1', endpoint: t.chime.endpoint, credentials: TEST_CREDENTIALS });
 });
 afterEach(() => hubs.splice(0).forEach((hub) => hub.close()));
@@ -122,7 +121,7 @@ test('repeated upstream drops while messages flow: every subscriber gets every m
   // The drops really lost live events, and the backfill recovered them.
   expect(subscribers.some((s) => s.events.some((e) => e.kind === 'message' && e.backfilled))).toBe(true);
   expect(hub.stats()).toEqual({ upstreamSessions: 2, subscribers: 6 });
-});
+}, 40_000);
 
 test('messages sent during an outage arrive after the reconnect, marked backfilled, before newer live ones', async () => {
   const hub = startHub();
