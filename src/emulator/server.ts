@@ -47,6 +47,12 @@ export interface LocalChimeOptions {
    * the contract is described in backend/flow-processor.ts.
    */
   channelFlows?: ChannelFlowOptions;
+  /**
+   * The `host:port` GetMessagingSessionEndpoint answers, read at each call.
+   * Default: this server's own address. Set it when clients reach the
+   * websocket through a proxy or a port mapping.
+   */
+  sessionHost?: () => string;
 }
 
 /** A running local Chime service. */

@@ -8,7 +8,8 @@ import {
   SendChannelMessageCommand,
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { ChannelEvent } from '../../src/emulator/backend/events';
-import { startExpirationSweep, sweepExpiredChannels } from '../../src/emulator/backend/expiration-sweep';
+import { startExpirationSweep, sweepExpiredChannels, sweepExpiredUsers } from '../../src/emulator/backend/expiration-sweep';
+import { CreateAppInstanceUserCommand, DescribeAppInstanceUserCommand, NotFoundException as IdentityNotFound } from '@aws-sdk/client-chime-sdk-identity';
 import { createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
 
 const DAY = 86_400_000;
@@ -156,4 +157,43 @@ test('the local service sweeps expired channels at its expirationSweepMs interva
   } finally {
     await fast.close();
   }
+});
+
+describe('AppInstanceUser expiration', () => {
+  const userExists = (arn: string) => t.chime.db.prepare('SELECT 1 FROM app_instance_users WHERE arn = ?').get(arn) !== undefined;
+
+  test('sweepExpiredUsers deletes a user ExpirationDays after its creation, with its memberships and bans', async () => {
+    const { AppInstanceUserArn } = await t.identity.send(
+      new CreateAppInstanceUserCommand({
+        AppInstanceArn: world.appInstanceArn,
+        AppInstanceUserId: 'short-lived',
+        Name: 'short-lived',
+        ExpirationSettings: { ExpirationCriterion: 'CREATED_TIMESTAMP', ExpirationDays: 1 },
+      }),
+    );
+    const user = AppInstanceUserArn!;
+    const channel = await createChannel({ MemberArns: [user] });
+    const other = await createChannel();
+    await t.messaging.send(new CreateChannelBanCommand({ ChannelArn: other, MemberArn: user, ChimeBearer: world.users.alice }));
+    events.length = 0;
+
+    now += DAY - 1000;
+    expect(sweepExpiredUsers(t.chime.backend)).toBe(0);
+    expect(userExists(user)).toBe(true);
+    now += 1000;
+    expect(sweepExpiredUsers(t.chime.backend)).toBe(1);
+
+    expect(userExists(user)).toBe(false);
+    await expect(t.identity.send(new DescribeAppInstanceUserCommand({ AppInstanceUserArn: user }))).rejects.toBeInstanceOf(IdentityNotFound);
+    expect(t.chime.db.prepare('SELECT COUNT(*) AS n FROM channel_memberships WHERE member_arn = ?').get(user)).toEqual({ n: 0 });
+    expect(t.chime.db.prepare('SELECT COUNT(*) AS n FROM channel_bans WHERE member_arn = ?').get(user)).toEqual({ n: 0 });
+    const removal = events.find((e) => e.eventType === 'DELETE_CHANNEL_MEMBERSHIP' && e.channelArn === channel);
+    expect(removal?.recipients).toEqual(expect.arrayContaining([user, world.users.alice]));
+  });
+
+  test('sweepExpiredUsers leaves users without ExpirationSettings', async () => {
+    now += 10_000 * DAY;
+    sweepExpiredUsers(t.chime.backend);
+    expect(userExists(world.users.bob)).toBe(true);
+  });
 });

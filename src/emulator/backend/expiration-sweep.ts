@@ -1,5 +1,6 @@
 /**
- * Background deletion of expired channels (ExpirationSettings, seed 001).
+ * Background deletion of expired channels and AppInstanceUsers
+ * (ExpirationSettings, seed 001).
  *
  * A channel expires `ExpirationDays` after its creation (CREATED_TIMESTAMP) or
  * after its last message, or its creation if it has none
@@ -11,6 +12,8 @@
 import { ChannelRow } from '../store/rows';
 import { Backend } from './backend';
 import { removeChannel } from './channels';
+import { ChannelEvent } from './events';
+import { removeAppInstanceUser } from './identity';
 
 const DAY_MS = 86_400_000;
 
@@ -43,6 +46,25 @@ export function sweepExpiredChannels(backend: Backend): number {
 }
 
 /**
+ * Deletes every AppInstanceUser whose ExpirationSettings deadline
+ * (`expires_at`, fixed when the settings are put) has passed, as
+ * DeleteAppInstanceUser does, announcing each lost membership. Returns how
+ * many users it deleted.
+ */
+export function sweepExpiredUsers(backend: Backend): number {
+  let deleted = 0;
+  const events = backend.transaction(() => {
+    const expired = backend.statement('SELECT arn FROM app_instance_users WHERE expires_at IS NOT NULL AND expires_at <= ?').all(backend.now()) as {
+      arn: string;
+    }[];
+    deleted = expired.length;
+    return expired.flatMap((row): ChannelEvent[] => removeAppInstanceUser(backend, row.arn));
+  });
+  for (const event of events) backend.events.publish(event);
+  return deleted;
+}
+
+/**
  * Sweeps once now, then every `intervalMs`; returns the function that stops
  * it. The timer does not keep the process alive. A failed sweep is reported
  * as a process warning and retried at the next tick rather than crashing the
@@ -52,8 +74,9 @@ export function startExpirationSweep(backend: Backend, intervalMs: number): () =
   const sweep = () => {
     try {
       sweepExpiredChannels(backend);
+      sweepExpiredUsers(backend);
     } catch (err) {
-      process.emitWarning(`Channel expiration sweep failed: ${(err as Error).message}`, 'ExpirationSweepWarning');
+      process.emitWarning(`Expiration sweep failed: ${(err as Error).message}`, 'ExpirationSweepWarning');
     }
   };
   sweep();

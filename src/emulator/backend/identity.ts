@@ -49,12 +49,14 @@ import type {
   UpdateAppInstanceUserResponse,
 } from '@aws-sdk/client-chime-sdk-identity';
 import { badRequest, conflict, notFound } from '../errors';
-import { AppInstanceBotRow, AppInstanceRow, AppInstanceUserRow } from '../store/rows';
+import { AppInstanceBotRow, AppInstanceRow, AppInstanceUserRow, MembershipRow } from '../store/rows';
+import { channelRecipients } from './access';
+import { ChannelEvent } from './events';
 import { appInstanceArn, assertChimeArn, childArn } from './arns';
 import { Backend } from './backend';
 import { keysetPage, pageRequest } from './keyset-page';
 import { idempotent } from './idempotency';
-import { identityOf } from './membership-store';
+import { identityOf, membershipEvent, membershipPayload } from './membership-store';
 import { OperationTable, Output } from './operation';
 import { assertClientRequestToken, assertEnum, assertLength, assertPattern, assertRange, pageSize, RESOURCE_NAME } from './validate';
 import { deleteTags, putTags } from './tags';
@@ -247,20 +249,36 @@ function updateAppInstanceUser(backend: Backend, input: UpdateAppInstanceUserReq
  * moderator seats, its AppInstanceAdmin row and its tags, as Chime does.
  * Messages it sent stay in the channels' history. Call inside a transaction.
  */
-function removeMemberReferences(backend: Backend, arn: string): void {
+/**
+ * Removes a user or bot and everything that names it: memberships (each
+ * announced to the channel with DELETE_CHANNEL_MEMBERSHIP, as a removal is),
+ * moderator seats, admin seats, bans and tags. Call inside a transaction;
+ * publish the returned events after it commits.
+ */
+export function removeAppInstanceUser(backend: Backend, arn: string): ChannelEvent[] {
+  const memberships = backend.statement('SELECT * FROM channel_memberships WHERE member_arn = ?').all(arn) as MembershipRow[];
+  // Recipients and payloads are taken before the rows go, so the channel hears of it.
+  const events = memberships.map((row) =>
+    membershipEvent('DELETE_CHANNEL_MEMBERSHIP', row.channel_arn, membershipPayload(backend, row), channelRecipients(backend, row.channel_arn)),
+  );
+  backend.statement('DELETE FROM app_instance_users WHERE arn = ?').run(arn);
+  backend.statement('DELETE FROM app_instance_bots WHERE arn = ?').run(arn);
   backend.statement('DELETE FROM channel_memberships WHERE member_arn = ?').run(arn);
   backend.statement('DELETE FROM channel_moderators WHERE moderator_arn = ?').run(arn);
   backend.statement('DELETE FROM app_instance_admins WHERE admin_arn = ?').run(arn);
+  // Seed 000: "Bans are cleaned up when you delete users or channels."
+  backend.statement('DELETE FROM channel_bans WHERE member_arn = ?').run(arn);
   deleteTags(backend, arn);
+  return events;
 }
 
 function deleteAppInstanceUser(backend: Backend, input: DeleteAppInstanceUserRequest): void {
   const arn = input.AppInstanceUserArn as string;
-  backend.transaction(() => {
+  const events = backend.transaction(() => {
     requireUser(backend, arn);
-    backend.statement('DELETE FROM app_instance_users WHERE arn = ?').run(arn);
-    removeMemberReferences(backend, arn);
+    return removeAppInstanceUser(backend, arn);
   });
+  for (const event of events) backend.events.publish(event);
 }
 
 function putAppInstanceUserExpirationSettings(
@@ -433,11 +451,11 @@ function updateAppInstanceBot(backend: Backend, input: UpdateAppInstanceBotReque
 
 function deleteAppInstanceBot(backend: Backend, input: DeleteAppInstanceBotRequest): void {
   const arn = input.AppInstanceBotArn as string;
-  backend.transaction(() => {
+  const events = backend.transaction(() => {
     requireBot(backend, arn);
-    backend.statement('DELETE FROM app_instance_bots WHERE arn = ?').run(arn);
-    removeMemberReferences(backend, arn);
+    return removeAppInstanceUser(backend, arn);
   });
+  for (const event of events) backend.events.publish(event);
 }
 
 // ---------------------------------------------------------------- retention

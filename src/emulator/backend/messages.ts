@@ -25,9 +25,10 @@
  *   of it (PENDING_ events) until the processors are done. A PENDING or
  *   FAILED message is its sender's alone: listed, readable and redactable by
  *   nobody else (admins included, who may still delete it), as the guide's
- *   "Message sender only" says of its events. It cannot be edited until SENT, nor edited again while an
- *   edit is in processing (Conflict). GetChannelMessageStatus is the sender's
- *   only; a denied message is not kept, so its status is NotFound.
+ *   "Message sender only" says of its events. It cannot be edited until
+ *   SENT, nor edited again while an edit is in processing (Conflict).
+ *   GetChannelMessageStatus is the sender's only; a denied message is not
+ *   kept, so its status is NotFound.
  * - Elastic channels ("Using elastic channels", "Managing elastic channel
  *   members"): every message belongs to a sub-channel and reaches only its
  *   members. A regular member writes to their own sub-channel (SubChannelId
