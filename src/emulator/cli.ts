@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LocalChime } from './server';
 import type { SigningKeys } from './sigv4';
+import type { ChannelFlowOptions } from './backend/flow-processor';
 
 /** What the command line asks for. */
 export interface CliOptions {
@@ -21,6 +22,8 @@ export interface CliOptions {
   region: string;
   /** Keys for strict SigV4 verification; unset accepts any well-formed signature. */
   credentials?: SigningKeys;
+  /** Channel-flow processor webhooks (a URL template) and their callback timeout. */
+  channelFlows?: ChannelFlowOptions;
 }
 
 /** A flag the command line got wrong; the process exits with code 2. */
@@ -35,17 +38,23 @@ Runs the local Chime service: the Chime SDK Messaging and Identity REST APIs
 and the messaging-session websocket, on one port, stored in SQLite.
 
 Options:
-  --port <n>                 TCP port, 0 for any free one (env CHIME_LOCAL_PORT, default 4100)
-  --db <file>                SQLite file, or :memory: (env CHIME_LOCAL_DB, default ./.data/chime.sqlite)
+  --port <n>                 TCP port, 0 for any free one (env LOCAL_CHIME_PORT, default 4100)
+  --db <file>                SQLite file, or :memory: (env LOCAL_CHIME_DB, default ./.data/chime.sqlite)
   --host <address>           interface to listen on (default 127.0.0.1)
   --region <region>          region written into ARNs and expected in signatures (default us-east-1)
   --strict-keys <AKID:SECRET>
                              verify SigV4 signatures against this key pair; repeat for more keys
+  --channel-flow-processors <url template>
+                             webhook standing in for each channel-flow processor Lambda;
+                             {FunctionName} and {FunctionArn} are replaced, e.g.
+                             http://127.0.0.1:9000/{FunctionName}
+  --channel-flow-timeout-ms <n>
+                             time a processor has to call ChannelFlowCallback (default 10000)
   --help, -h                 print this text
 `;
 
 const DEFAULTS = { port: 4100, host: '127.0.0.1', database: './.data/chime.sqlite', region: 'us-east-1' };
-const FLAGS = new Set(['--port', '--db', '--host', '--region', '--strict-keys']);
+const FLAGS = new Set(['--port', '--db', '--host', '--region', '--strict-keys', '--channel-flow-processors', '--channel-flow-timeout-ms']);
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 function parsePort(value: string, source: string): number {
@@ -68,8 +77,8 @@ function parseKeyPair(value: string): [string, string] {
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliOptions | 'help' {
   const options: CliOptions = {
     ...DEFAULTS,
-    port: env.CHIME_LOCAL_PORT ? parsePort(env.CHIME_LOCAL_PORT, 'CHIME_LOCAL_PORT') : DEFAULTS.port,
-    database: env.CHIME_LOCAL_DB || DEFAULTS.database,
+    port: env.LOCAL_CHIME_PORT ? parsePort(env.LOCAL_CHIME_PORT, 'LOCAL_CHIME_PORT') : DEFAULTS.port,
+    database: env.LOCAL_CHIME_DB || DEFAULTS.database,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -105,6 +114,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
         options.credentials = { ...options.credentials, [id]: secret };
         break;
       }
+      case '--channel-flow-processors':
+        if (!/^https?:\/\//.test(value)) throw new UsageError(`--channel-flow-processors must be an http(s) URL template, got "${value}".`);
+        options.channelFlows = { ...options.channelFlows, processors: value };
+        break;
+      case '--channel-flow-timeout-ms':
+        if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--channel-flow-timeout-ms must be a positive integer, got "${value}".`);
+        options.channelFlows = { ...options.channelFlows, callbackTimeoutMs: Number(value) };
+        break;
     }
   }
   return options;
@@ -121,6 +138,7 @@ function startFromOptions(options: CliOptions): Promise<LocalChime> {
     database: options.database,
     region: options.region,
     credentials: options.credentials,
+    channelFlows: options.channelFlows,
   });
 }
 

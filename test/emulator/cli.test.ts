@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ChimeSDKIdentityClient, CreateAppInstanceCommand, DescribeAppInstanceCommand } from '@aws-sdk/client-chime-sdk-identity';
 import { runCli, ServiceProcess, startCli } from '../support/child-process';
 import { clientConfig } from '../support/local-chime';
+import { parseArgs } from '../../src/emulator/cli';
 
 let dir: string;
 const running: ServiceProcess[] = [];
@@ -46,6 +47,8 @@ test.each([
   [['--port=70000'], /--port must be an integer in 0\.\.65535, got "70000"/],
   [['--db'], /--db needs a value/],
   [['--region', 'mars'], /--region must look like us-east-1/],
+  [['--channel-flow-processors', 'ftp://x/{FunctionName}'], /--channel-flow-processors must be an http\(s\) URL template/],
+  [['--channel-flow-timeout-ms', '0'], /--channel-flow-timeout-ms must be a positive integer, got "0"/],
 ])('a bad flag %j exits 2 with an error naming it', async (args, message) => {
   const run = await runCli(args);
   expect(run.code).toBe(2);
@@ -61,10 +64,10 @@ test('a malformed --strict-keys exits 2 without echoing the secret', async () =>
   expect(run.stderr).not.toContain('super-secret');
 });
 
-test('a bad CHIME_LOCAL_PORT exits 2', async () => {
-  const run = await runCli([], { env: { CHIME_LOCAL_PORT: 'eighty' } });
+test('a bad LOCAL_CHIME_PORT exits 2', async () => {
+  const run = await runCli([], { env: { LOCAL_CHIME_PORT: 'eighty' } });
   expect(run.code).toBe(2);
-  expect(run.stderr).toMatch(/CHIME_LOCAL_PORT must be an integer/);
+  expect(run.stderr).toMatch(/LOCAL_CHIME_PORT must be an integer/);
 });
 
 test('the CLI prints one ready line, serves the SDK, creates the db directory and exits 0 on SIGTERM', async () => {
@@ -89,9 +92,9 @@ test('state written before SIGINT is served again after a restart on the same fi
   expect(AppInstance!.Name).toBe('kept');
 });
 
-test('CHIME_LOCAL_PORT and CHIME_LOCAL_DB configure the CLI when no flags are given', async () => {
+test('LOCAL_CHIME_PORT and LOCAL_CHIME_DB configure the CLI when no flags are given', async () => {
   const db = path.join(dir, 'from-env.sqlite');
-  const service = await start([], { CHIME_LOCAL_PORT: '0', CHIME_LOCAL_DB: db });
+  const service = await start([], { LOCAL_CHIME_PORT: '0', LOCAL_CHIME_DB: db });
   expect(fs.existsSync(db)).toBe(true);
   await identity(service.endpoint).send(new CreateAppInstanceCommand({ Name: 'env' }));
 });
@@ -127,4 +130,9 @@ test('a port already in use exits 1 with the reason', async () => {
   } finally {
     blocker.close();
   }
+});
+
+test('--channel-flow-processors and --channel-flow-timeout-ms configure the processor webhooks', () => {
+  const options = parseArgs(['--channel-flow-processors', 'http://127.0.0.1:9000/{FunctionName}', '--channel-flow-timeout-ms=2500']);
+  expect(options).toMatchObject({ channelFlows: { processors: 'http://127.0.0.1:9000/{FunctionName}', callbackTimeoutMs: 2500 } });
 });

@@ -42,8 +42,8 @@ async function mutate(name: string, inputType: string, selection: string, input:
   return body.data[name];
 }
 
-/** Runs an operation expecting one error; returns it and the upstream calls the request made. */
-async function failure(query: string, variables: object = {}, token: string | undefined = admin) {
+/** Runs an operation expecting one error; returns it and the upstream calls the request made. An empty token sends none. */
+async function failure(query: string, variables: object = {}, token = admin) {
   const before = t.upstreamCalls().length;
   const { body } = await t.gql(query, variables, token);
   expect(body.errors).toHaveLength(1);
@@ -54,24 +54,22 @@ async function createRoom(name = 'room'): Promise<{ id: string; roomId: string }
   return (await mutate('createRoom', 'CreateRoomInput', '{ room { id roomId } }', { accountId: org.id, name })).room;
 }
 
-const ROOMS_CALLS = /^(CreateAccount|GetAccount|ListAccounts|DeleteAccount|InviteUsers|CreateUser|GetUser|ListUsers|.*Room.*)$/;
-
 describe('who may use the rooms API', () => {
+  // Variables are built lazily: the account exists only once beforeAll has run.
   test.each([
-    ['chimeAccounts', `{ chimeAccounts { edges { node { id } } } }`, {}],
-    ['chimeAccount', `query($a: String!) { chimeAccount(accountId: $a) { name } }`, { a: '' }],
-    ['createRoom', `mutation($a: ID!) { createRoom(input: { accountId: $a, name: "x" }) { room { id } } }`, { a: '' }],
-    ['createChimeAccount', `mutation { createChimeAccount(input: { name: "mine" }) { account { id } } }`, {}],
+    ['chimeAccounts', `{ chimeAccounts { edges { node { id } } } }`, () => ({})],
+    ['chimeAccount', `query($a: String!) { chimeAccount(accountId: $a) { name } }`, () => ({ a: org.accountId })],
+    ['createRoom', `mutation($a: ID!) { createRoom(input: { accountId: $a, name: "x" }) { room { id } } }`, () => ({ a: org.id })],
+    ['createChimeAccount', `mutation { createChimeAccount(input: { name: "mine" }) { account { id } } }`, () => ({})],
   ])('%s answers FORBIDDEN to a user who is no AppInstanceAdmin, without any rooms call', async (_name, query, variables) => {
-    const vars = Object.fromEntries(Object.entries(variables).map(([k]) => [k, k === 'a' && query.includes('ID!') ? org.id : org.accountId]));
-    const { error, calls } = await failure(query, vars, alice);
+    const { error, calls } = await failure(query, variables(), alice);
     expect(error.extensions.code).toBe('FORBIDDEN');
     expect(error.message).toContain('AppInstanceAdmins only');
     expect(calls).toEqual(['DescribeAppInstanceAdmin']);
   });
 
   test('without a token the rooms fields answer UNAUTHENTICATED with no upstream call', async () => {
-    const { error, calls } = await failure(`{ chimeAccounts { edges { node { id } } } }`, {}, undefined);
+    const { error, calls } = await failure(`{ chimeAccounts { edges { node { id } } } }`, {}, '');
     expect(error.extensions.code).toBe('UNAUTHENTICATED');
     expect(calls).toEqual([]);
   });
@@ -388,8 +386,3 @@ describe('input limits, checked before any upstream call', () => {
 function roomIdOf(roomId: string): string {
   return Buffer.from(`Room\n${org.accountId}\n${roomId}`).toString('base64url');
 }
-
-test('every upstream call of this file went to an operation of the rooms set or the admin check', () => {
-  const others = t.upstreamCalls().filter((op) => !ROOMS_CALLS.test(op) && op !== 'DescribeAppInstanceAdmin');
-  expect(others).toEqual([]);
-});

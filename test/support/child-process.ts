@@ -42,8 +42,8 @@ export interface CliRunOptions {
 }
 
 function spawnCli(args: readonly string[], options: CliRunOptions) {
-  // The CHIME_LOCAL_* variables of the test run's own environment must not leak into the child.
-  const { CHIME_LOCAL_PORT: _port, CHIME_LOCAL_DB: _db, ...inherited } = process.env;
+  // The LOCAL_CHIME_* variables of the test run's own environment must not leak into the child.
+  const { LOCAL_CHIME_PORT: _port, LOCAL_CHIME_DB: _db, ...inherited } = process.env;
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
     cwd: options.cwd,
     env: { ...inherited, ...options.env },

@@ -68,12 +68,12 @@ export function deleteTags(backend: Backend, resourceArn: string, withChildren =
 }
 
 /** The tables holding resources that can carry tags. */
-const TAGGABLE_TABLES = ['app_instances', 'app_instance_users', 'app_instance_bots', 'channels'] as const;
+const TAGGABLE_TABLES = ['app_instances', 'app_instance_users', 'app_instance_bots', 'channels', 'channel_flows'] as const;
 
-/** Throws NotFound unless the ARN names an existing AppInstance, user, bot or channel. */
+/** Throws NotFound unless the ARN names an existing AppInstance, user, bot, channel or channel flow. */
 function requireTaggable(backend: Backend, arn: string): void {
   assertChimeArn('ResourceARN', arn);
-  const exists = TAGGABLE_TABLES.some((table) => backend.db.prepare(`SELECT 1 FROM ${table} WHERE arn = ?`).get(arn) !== undefined);
+  const exists = TAGGABLE_TABLES.some((table) => backend.statement(`SELECT 1 FROM ${table} WHERE arn = ?`).get(arn) !== undefined);
   if (!exists) throw notFound(`Resource ${arn} not found.`);
 }
 

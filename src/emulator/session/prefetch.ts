@@ -55,6 +55,8 @@ function statements(backend: Backend): PrefetchStatements {
          LEFT JOIN app_instance_bots b ON b.arn = m.sender_arn
         WHERE m.channel_arn = @channel AND m.sub_channel_id IS @subChannel
           AND (m.target_json IS NULL OR m.sender_arn = @user OR json_extract(m.target_json, '$[0].MemberArn') = @user)
+          -- Messages still in a channel flow (or failed in one) are their sender's alone.
+          AND (m.status_json IS NULL OR json_extract(m.status_json, '$.Value') = 'SENT' OR m.sender_arn = @user)
         ORDER BY m.created_at DESC, m.seq DESC LIMIT ${PREFETCH_LIMIT}`,
     ),
   };
