@@ -13,6 +13,7 @@ import { startGateway, RunningGateway } from './gateway/server';
 import { ensureDemoData, DemoData, DEMO_USERS } from './gateway/demo-seed';
 import { devAuthConfig, loadOrCreateDevSecret, mintToken, DEV_ISSUER, DEV_AUDIENCE } from './gateway/auth/dev-tokens';
 import { startLocalChime, LocalChime } from './emulator/server';
+import { createSubscriptionTransport, SubscriptionOptions, subscriptionOptionsFromEnv } from './gateway/subscriptions';
 
 /** Exit code for a configuration the process refuses to start with. */
 const EXIT_CONFIG = 2;
@@ -23,8 +24,10 @@ const LOCAL_REGION = 'us-east-1';
 
 async function main(): Promise<void> {
   let startup: StartupConfig;
+  let subscriptionOptions: SubscriptionOptions;
   try {
     startup = loadConfig(process.env);
+    subscriptionOptions = subscriptionOptionsFromEnv(process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`chime-graphql-gateway: configuration error (${err.variable}): ${err.message}\n`);
@@ -51,7 +54,9 @@ async function main(): Promise<void> {
 
   const devSecret = startup.auth ? undefined : loadOrCreateDevSecret(startup.dataDir);
   const config: GatewayConfig = { ...startup.gateway, appInstanceArn, auth: startup.auth ?? devAuthConfig(devSecret!) };
-  const gateway = await startGateway({ config, clients, logger });
+  // graphql-ws on the same port and path; its realtime hub (upstream sessions) closes with the gateway.
+  const subscriptions = createSubscriptionTransport(subscriptionOptions);
+  const gateway = await startGateway({ config, clients, logger, transports: [subscriptions] });
   handleSignals(gateway, clients, local, logger);
 
   process.stdout.write(await banner(gateway, local, startup, appInstanceArn, demo, devSecret));

@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { ChimeError, serviceFailure } from './errors';
 import { OPERATIONS } from './protocol/model';
@@ -91,22 +92,25 @@ export async function startLocalChime(options: LocalChimeOptions = {}): Promise<
       writeError(res, err instanceof ChimeError ? err : serviceFailure('Internal error.'), randomUUID());
     });
   });
+  // Requests Node's parser refuses (bad request line, headers over its limit) still get the AWS error shape.
+  server.on('clientError', answerUnparsable);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    const body = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://local');
     try {
+      // Inside the try: an oversized body is a 413 with this request's id.
+      const body = await readBody(req);
+      const { pathname, query } = splitTarget(req.url ?? '/');
       await checkRequestSignature(req, body, { region: backend.region, credentials: options.credentials });
-      const match = router.match(req.method ?? 'GET', url.pathname, url.searchParams);
+      const match = router.match(req.method ?? 'GET', pathname, query);
       if (!match) {
-        throw new ChimeError('UnknownOperationException', 404, 'NotFound', `No operation for ${req.method} ${url.pathname}.`);
+        throw new ChimeError('UnknownOperationException', 404, 'NotFound', `No operation for ${req.method} ${pathname.slice(0, 200)}.`);
       }
       const implementation = findOperation(match.operation.name);
       if (!implementation) {
         throw new ChimeError('NotImplementedException', 501, 'ServiceFailure', `${match.operation.name} is not supported by the local Chime service.`);
       }
-      const input = decodeInput(match.operation, { labels: match.labels, query: url.searchParams, headers: req.headers, body });
+      const input = decodeInput(match.operation, { labels: match.labels, query, headers: req.headers, body });
       const output = await implementation(backend, input);
       write(res, encodeOutput(match.operation, (output ?? undefined) as Record<string, unknown> | undefined, requestId));
     } catch (err) {
@@ -143,15 +147,23 @@ export async function startLocalChime(options: LocalChimeOptions = {}): Promise<
   };
 }
 
+/** The request target's raw path and query. Split by hand: `new URL` throws on some targets and reads `//x` as a host. */
+function splitTarget(target: string): { pathname: string; query: URLSearchParams } {
+  const q = target.indexOf('?');
+  return q < 0 ? { pathname: target, query: new URLSearchParams() } : { pathname: target.slice(0, q), query: new URLSearchParams(target.slice(q + 1)) };
+}
+
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      // Past the limit the rest is read and dropped, not cut off, so the client can read the 413.
+      if (size > MAX_BODY_BYTES) return;
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        chunks.length = 0;
         reject(new ChimeError('BadRequestException', 413, 'BadRequest', `Request body exceeds ${MAX_BODY_BYTES} bytes.`));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -159,6 +171,23 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** Answers a request Node could not parse, as Node would (431 for oversized headers, else 400) but in the AWS error shape. */
+function answerUnparsable(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message =
+    status === 431 ? `The request line and headers exceed ${http.maxHeaderSize} bytes.` : status === 408 ? 'The request was not received in time.' : 'The request is not valid HTTP/1.1.';
+  const body = JSON.stringify({ Code: 'BadRequest', Message: message });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
+      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-amzn-errortype: BadRequestException\r\nx-amzn-requestid: ${randomUUID()}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 function write(res: http.ServerResponse, wire: WireResponse): void {

@@ -4,7 +4,9 @@
  * for one user can be served to another, and primed by list results so a
  * listed object never costs a describe call for fields the list carried.
  * Chime has no batch describe, so a batch is one call per key, which
- * `Upstream` runs within the request's concurrency bound.
+ * `Upstream` runs within the request's concurrency bound. Loaders of
+ * bearer-less operations (flows, tags, the rooms API) go through
+ * `Upstream`'s AppInstanceAdmin-only methods.
  */
 import DataLoader from 'dataloader';
 import { Account, GetAccountCommand, GetRoomCommand, GetUserCommand, ListRoomMembershipsCommand, Room, RoomMembership, User } from '@aws-sdk/client-chime';
@@ -245,7 +247,6 @@ export function createLoaders(upstream: Upstream): Loaders {
       return out.Tags ?? [];
     }),
     channelFlow: describeLoader(bearer, byString, async (arn: string) => {
-      ownInstance(arn);
       const out = await upstream.messagingAsAdmin(DescribeChannelFlowCommand, { ChannelFlowArn: arn });
       if (!out.ChannelFlow) throw gatewayError('NOT_FOUND', `Channel flow ${arn} not found.`);
       return out.ChannelFlow;

@@ -45,6 +45,8 @@ export interface GatewayOptions {
 /** What a transport attaches to: the gateway's server, schema and identity. */
 export interface TransportTarget {
   httpServer: http.Server;
+  /** The gateway's Chime clients (the realtime relay opens its upstream sessions with them). */
+  clients: ChimeClients;
   /** The executable schema the HTTP endpoint serves. */
   schema: GraphQLSchema;
   /** Verifies tokens exactly as the HTTP endpoint does (see auth/bearer.ts `verifyConnectionParams`). */
@@ -91,7 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const schema = createSchema();
   const contextOptions = { clients, debug: config.debug };
   const createContext: TransportTarget['createContext'] = (request) => createRequestContext(contextOptions, request);
-  const attached = (options.transports ?? []).map((transport) => transport.attach({ httpServer, schema, verifier, createContext, config, logger }));
+  const attached = (options.transports ?? []).map((transport) => transport.attach({ httpServer, clients, schema, verifier, createContext, config, logger }));
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,

@@ -12,6 +12,9 @@
  * methods and `rooms`, which run only for a viewer who is an
  * AppInstanceAdmin of its AppInstance (DescribeAppInstanceAdmin, once per
  * request) and answer FORBIDDEN, with no such call made, to anyone else.
+ * The `...AsAdmin` calls are also confined to that AppInstance: every ARN the
+ * input names must lie inside it. The rooms API has no AppInstance to confine
+ * it to (see `rooms`).
  */
 import {
   $Command as MessagingCommandBase,
@@ -36,6 +39,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { ChimeClients } from './chime-clients';
 import { fromUpstreamError, gatewayError, unauthenticated } from './errors';
+import { appInstanceOf } from './global-id';
 import { Viewer } from './viewer';
 
 /** A Chime SDK Messaging command class, e.g. `DescribeChannelCommand`. */
@@ -131,20 +135,17 @@ export class Upstream {
    * (DescribeAppInstanceAdmin, asked once per request; NotFound means no).
    */
   isAppInstanceAdmin(): Promise<boolean> {
-    if (!this.adminCheck) {
-      const check = this.call('DescribeAppInstanceAdmin', (viewer) =>
-        this.clients.identity.send(new DescribeAppInstanceAdminCommand({ AppInstanceArn: viewer.appInstanceArn, AppInstanceAdminArn: viewer.userArn })),
-      ).then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND') return false;
-          // A failed check is not remembered: a later field of the request asks again.
-          this.adminCheck = undefined;
-          throw error;
-        },
-      );
-      this.adminCheck = check;
-    }
+    this.adminCheck ??= this.call('DescribeAppInstanceAdmin', (viewer) =>
+      this.clients.identity.send(new DescribeAppInstanceAdminCommand({ AppInstanceArn: viewer.appInstanceArn, AppInstanceAdminArn: viewer.userArn })),
+    ).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof GraphQLError && error.extensions.code === 'NOT_FOUND') return false;
+        // A failed check is not remembered: a later field of the request asks again.
+        this.adminCheck = undefined;
+        throw error;
+      },
+    );
     return this.adminCheck;
   }
 
@@ -165,6 +166,7 @@ export class Upstream {
    */
   async messagingAsAdmin<I extends MessagingInput, O extends MessagingOutput>(Command: MessagingCommand<I, O>, input: I): Promise<O> {
     const operation = operationOf(Command);
+    this.confine(operation, input);
     await this.requireAppInstanceAdmin(operation);
     return this.call(operation, () => this.clients.messaging.send(new Command(input)));
   }
@@ -172,18 +174,38 @@ export class Upstream {
   /** Calls a Chime SDK Identity operation that changes or reveals AppInstance settings, for an AppInstanceAdmin viewer only. */
   async identityAsAdmin<I extends IdentityInput, O extends IdentityOutput>(Command: IdentityCommand<I, O>, input: I): Promise<O> {
     const operation = operationOf(Command);
+    this.confine(operation, input);
     await this.requireAppInstanceAdmin(operation);
     return this.call(operation, () => this.clients.identity.send(new Command(input)));
   }
 
   /**
    * Calls an Amazon Chime (2018 API) operation: accounts, users and chat
-   * rooms. IAM-authorized through and through, so AppInstanceAdmin viewers only.
+   * rooms. IAM-authorized through and through, so AppInstanceAdmin viewers
+   * only. Accounts are not part of any AppInstance, so an admin reaches every
+   * account the gateway's credentials reach: scope those credentials (IAM) to
+   * what the deployment should serve.
    */
   async rooms<I extends RoomsInput, O extends RoomsOutput>(Command: RoomsCommand<I, O>, input: I): Promise<O> {
     const operation = operationOf(Command);
     await this.requireAppInstanceAdmin(operation);
     return this.call(operation, () => this.clients.rooms.send(new Command(input)));
+  }
+
+  /**
+   * FORBIDDEN unless every top-level ARN of a bearer-less input (AppInstanceArn,
+   * ChannelArn, ChannelFlowArn, ResourceARN) lies in the viewer's AppInstance:
+   * the gateway's credentials could reach other AppInstances, its viewers may not.
+   */
+  private confine(operation: string, input: object): void {
+    const viewer = this.viewer;
+    if (!viewer) throw unauthenticated();
+    for (const [member, value] of Object.entries(input)) {
+      if (!/(Arn|ARN)$/.test(member) || typeof value !== 'string') continue;
+      if (appInstanceOf(value) !== viewer.appInstanceArn) {
+        throw gatewayError('FORBIDDEN', `${operation} is only served inside the viewer's AppInstance ${viewer.appInstanceArn}; ${member} ${value} is not in it.`);
+      }
+    }
   }
 
   /** The one path of every call: viewer check, bound, count, error mapping. */

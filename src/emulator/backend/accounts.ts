@@ -115,6 +115,8 @@ function getAccount(backend: Backend, input: GetAccountRequest): Output<GetAccou
 
 /** Name filters by exact name; UserEmail keeps the accounts that have a user with that email. */
 function listAccounts(backend: Backend, input: ListAccountsRequest): Output<ListAccountsResponse> {
+  // The Name filter is an AccountName (1..100) in the model, as in CreateAccount.
+  assertLength('Name', input.Name, 1, 100);
   if (input.UserEmail !== undefined) assertEmail('UserEmail', input.UserEmail);
   const filters: string[] = [];
   const params: unknown[] = [];

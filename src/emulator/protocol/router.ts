@@ -3,6 +3,7 @@
  * route templates. Routes that pin query parameters (`?operation=redact`,
  * `?scope=...`) are more specific and win over the plain path.
  */
+import { badRequest } from '../errors';
 import { OperationSpec } from './model';
 
 /** The operation a request names and the URI labels it carried (decoded). */
@@ -27,29 +28,39 @@ export class Router {
     }
   }
 
-  /** Finds the operation for `method rawPath?query`, or undefined. Labels are URL-decoded per segment so ARNs keep their slashes. */
+  /**
+   * Finds the operation for `method rawPath?query`, or undefined. Labels are
+   * URL-decoded per segment so ARNs keep their slashes; a label that is not
+   * valid percent-encoding is a BadRequest naming it.
+   */
   match(method: string, rawPath: string, query: URLSearchParams): RouteMatch | undefined {
     const segments = rawPath.split('/').filter(Boolean);
     for (const op of this.byMethod.get(method) ?? []) {
       if (op.pathSegments.length !== segments.length) continue;
       if (!Object.entries(op.fixedQuery).every(([k, v]) => query.get(k) === v)) continue;
+      if (!op.pathSegments.every((template, i) => labelName(template) !== undefined || template === segments[i])) continue;
       const labels: Record<string, string> = {};
-      let ok = true;
-      for (let i = 0; i < segments.length && ok; i++) {
-        const template = op.pathSegments[i];
-        if (template.startsWith('{') && template.endsWith('}')) {
-          const name = template.slice(1, template.endsWith('+}') ? -2 : -1);
-          try {
-            labels[name] = decodeURIComponent(segments[i]);
-          } catch {
-            ok = false;
-          }
-        } else if (template !== segments[i]) {
-          ok = false;
-        }
-      }
-      if (ok) return { operation: op, labels };
+      op.pathSegments.forEach((template, i) => {
+        const name = labelName(template);
+        if (name !== undefined) labels[name] = decodeLabel(name, segments[i]);
+      });
+      return { operation: op, labels };
     }
     return undefined;
+  }
+}
+
+/** The label a template segment names (`{channelArn}`, greedy `{key+}`), or undefined for a literal segment. */
+function labelName(template: string): string | undefined {
+  if (!template.startsWith('{') || !template.endsWith('}')) return undefined;
+  return template.slice(1, template.endsWith('+}') ? -2 : -1);
+}
+
+function decodeLabel(name: string, segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // The route matched, so the label itself is broken: say which, rather than UnknownOperation.
+    throw badRequest(`Invalid URI label ${name}: "${segment.slice(0, 100)}" is not valid percent-encoding.`);
   }
 }

@@ -538,6 +538,24 @@ export type ChannelBanEdge = {
   node: ChannelBan;
 };
 
+/** A channel was created, updated or deleted. */
+export type ChannelChangeEvent = ChatEvent & {
+  __typename?: 'ChannelChangeEvent';
+  /** The channel as it is after the event (no upstream call for the fields Chime sent: name, mode, privacy, metadata, timestamps). */
+  channel: Channel;
+  /** What happened. */
+  type: ChannelChangeEventType;
+};
+
+/** What happened to a channel (Chime's event type). */
+export type ChannelChangeEventType =
+  /** The channel was created. */
+  | 'CREATE_CHANNEL'
+  /** It was deleted: subscriptions to it end with FORBIDDEN after this event. */
+  | 'DELETE_CHANNEL'
+  /** Its name, mode or metadata changed. */
+  | 'UPDATE_CHANNEL';
+
 /** A page of channels. */
 export type ChannelConnection = {
   __typename?: 'ChannelConnection';
@@ -545,6 +563,15 @@ export type ChannelConnection = {
   edges: Array<ChannelEdge>;
   /** Where this page sits in the list. */
   pageInfo: PageInfo;
+};
+
+/** A CONTROL message arrived (typing indicators and the like): not part of the channel's history. */
+export type ChannelControlEvent = ChatEvent & {
+  __typename?: 'ChannelControlEvent';
+  /** The message's channel. */
+  channel: Channel;
+  /** The control message: `sender`, `content` (up to 30 bytes), `createdAt` (no upstream call). */
+  message: ChannelMessage;
 };
 
 /** A channel in a list. */
@@ -573,6 +600,9 @@ export type ChannelExpirationSettingsInput = {
   expirationDays: Scalars['Int']['input'];
 };
 
+/** What `channelEvents` delivers. */
+export type ChannelFeedEvent = ChannelChangeEvent | ChannelControlEvent | ChannelMembershipEvent | ResyncRequiredEvent;
+
 /**
  * A channel flow: up to three processors (Lambda functions) that every new or
  * edited STANDARD message of its channels passes through, PENDING until they
@@ -594,6 +624,8 @@ export type ChannelFlow = Node & {
   name: Scalars['String']['output'];
   /** The processors in execution order (ChannelFlowSummary when listed, else DescribeChannelFlow). */
   processors: Array<ChannelFlowProcessor>;
+  /** The flow's tags, in key order (ListTagsForResource). */
+  tags?: Maybe<Array<Tag>>;
   /** When the flow was last updated (DescribeChannelFlow). */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -723,6 +755,30 @@ export type ChannelMembershipEdge = {
   node: ChannelMembership;
 };
 
+/** Members were added, updated or removed. */
+export type ChannelMembershipEvent = ChatEvent & {
+  __typename?: 'ChannelMembershipEvent';
+  /** The channel. */
+  channel: Channel;
+  /** True when the viewer is one of the members concerned: the viewer was added to, moved in or removed from the channel. */
+  includesViewer: Scalars['Boolean']['output'];
+  /** The memberships concerned: one, or several for BATCH_CREATE_CHANNEL_MEMBERSHIP (no upstream call for `member`, `type` and `subChannelId`). */
+  memberships: Array<ChannelMembership>;
+  /** What happened. */
+  type: ChannelMembershipEventType;
+};
+
+/** What happened to channel memberships (Chime's event type). */
+export type ChannelMembershipEventType =
+  /** Several members were added at once. */
+  | 'BATCH_CREATE_CHANNEL_MEMBERSHIP'
+  /** A member was added. */
+  | 'CREATE_CHANNEL_MEMBERSHIP'
+  /** A member was removed, left or was banned. */
+  | 'DELETE_CHANNEL_MEMBERSHIP'
+  /** A membership changed (for example moved to another sub-channel of an elastic channel). */
+  | 'UPDATE_CHANNEL_MEMBERSHIP';
+
 /** A member's own settings on its membership (Chime's ChannelMembershipPreferences). */
 export type ChannelMembershipPreferences = {
   __typename?: 'ChannelMembershipPreferences';
@@ -802,6 +858,45 @@ export type ChannelMessageEdge = {
   /** The message. */
   node: ChannelMessage;
 };
+
+/** A STANDARD message was created, edited, redacted or deleted (or, with a channel flow, is pending, denied or failed). */
+export type ChannelMessageEvent = ChatEvent & {
+  __typename?: 'ChannelMessageEvent';
+  /** The message's channel. */
+  channel: Channel;
+  /** The message as it is after the event (no upstream call for its own fields); after DELETE_CHANNEL_MESSAGE, as it was. */
+  message: ChannelMessage;
+  /** True when the gateway replayed the message after losing the viewer's messaging session for a while (ListChannelMessages); it carries the message's latest content. */
+  recovered: Scalars['Boolean']['output'];
+  /** What happened. */
+  type: ChannelMessageEventType;
+};
+
+/** What happened to a message (Chime's event type, `x-amz-chime-event-type`). */
+export type ChannelMessageEventType =
+  /** The message was sent. */
+  | 'CREATE_CHANNEL_MESSAGE'
+  /** It was deleted: remove it from the view. */
+  | 'DELETE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the processor denied the message. */
+  | 'DENIED_CREATE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the processor denied the edit. */
+  | 'DENIED_UPDATE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the processor failed on the message. */
+  | 'FAILED_CREATE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the processor failed on the edit. */
+  | 'FAILED_UPDATE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the message waits for the flow's processor. */
+  | 'PENDING_CREATE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the edit waits for the flow's processor. */
+  | 'PENDING_UPDATE_CHANNEL_MESSAGE'
+  /** It was redacted: content and metadata are gone. */
+  | 'REDACT_CHANNEL_MESSAGE'
+  /** Its content was edited. */
+  | 'UPDATE_CHANNEL_MESSAGE';
+
+/** What `channelMessageEvents` delivers. */
+export type ChannelMessageFeedEvent = ChannelMessageEvent | ResyncRequiredEvent;
 
 /** Whether a message is stored (Chime's ChannelMessagePersistenceType). */
 export type ChannelMessagePersistenceType =
@@ -883,6 +978,12 @@ export type ChannelSearchFieldInput = {
   operator: SearchFieldOperator;
   /** 1..20 global ids of AppInstanceUsers or AppInstanceBots. */
   values: Array<Scalars['ID']['input']>;
+};
+
+/** Something that happened in the viewer's chat, as Chime reported it on the viewer's messaging session. */
+export type ChatEvent = {
+  /** The channel it happened in (no upstream call until a field beyond `id` and `arn` needs one); null only for a ResyncRequiredEvent about the viewer's whole channel list. */
+  channel?: Maybe<Channel>;
 };
 
 /**
@@ -1389,6 +1490,8 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE'
   /** Chime is throttling the caller (`ThrottledClientException`); retry later. */
   | 'THROTTLED'
+  /** The socket already holds the most subscriptions one socket may (100 by default); complete one first or open another socket. */
+  | 'TOO_MANY_SUBSCRIPTIONS'
   /** No valid token was sent, or Chime rejected the caller (`UnauthorizedClientException`). */
   | 'UNAUTHENTICATED';
 
@@ -1587,11 +1690,11 @@ export type Mutation = {
   sendChannelFlowCallback?: Maybe<SendChannelFlowCallbackPayload>;
   /** Sends a message to a channel (SendChannelMessage). */
   sendChannelMessage?: Maybe<SendChannelMessagePayload>;
-  /** Adds tags to a channel, replacing the values of keys it already has (TagResource); `channel.tags` reads them back (ListTagsForResource). AppInstanceAdmins only. */
+  /** Adds tags to a channel or channel flow, replacing the values of keys it already has (TagResource); their `tags` read them back (ListTagsForResource). AppInstanceAdmins only. */
   tagResource?: Maybe<TagResourcePayload>;
   /** Lifts a ban (DeleteChannelBan); the identity must be added again to return. */
   unbanChannelMember?: Maybe<UnbanChannelMemberPayload>;
-  /** Removes tags from a channel by key; keys it does not have are ignored (UntagResource); `channel.tags` reads what is left (ListTagsForResource). AppInstanceAdmins only. */
+  /** Removes tags from a channel or channel flow by key; keys it does not have are ignored (UntagResource); their `tags` read what is left (ListTagsForResource). AppInstanceAdmins only. */
   untagResource?: Maybe<UntagResourcePayload>;
   /** Changes a channel's name, mode or metadata (UpdateChannel); omitted fields keep their values. */
   updateChannel?: Maybe<UpdateChannelPayload>;
@@ -2164,6 +2267,36 @@ export type RemoveRoomMemberPayload = {
   room?: Maybe<Room>;
 };
 
+/** Why the gateway could not replay what the viewer missed. */
+export type ResyncReason =
+  /** Replaying failed (Chime throttled or unavailable). */
+  | 'BACKFILL_FAILED'
+  /** The channel no longer exists. */
+  | 'CHANNEL_NOT_FOUND'
+  /** The viewer may no longer read the channel. */
+  | 'FORBIDDEN'
+  /** The viewer's messaging session was away longer than the gateway replays (10 minutes by default). */
+  | 'GAP_TOO_LONG'
+  /** More messages were missed than the gateway replays for one channel (500 by default). */
+  | 'TOO_MANY_MISSED';
+
+/**
+ * Events were lost that the gateway cannot replay: refetch the channel's
+ * messages (or, when `channel` is null, the viewer's channel list), then carry
+ * on; the subscription continues. Edits, redactions, deletions, membership
+ * changes and CONTROL messages sent while the session was away are never
+ * replayed, only new messages are.
+ */
+export type ResyncRequiredEvent = ChatEvent & {
+  __typename?: 'ResyncRequiredEvent';
+  /** The channel to refetch; null when the viewer's channel list must be refetched. */
+  channel?: Maybe<Channel>;
+  /** Why. */
+  reason: ResyncReason;
+  /** Start of the period that could not be replayed. */
+  since: Scalars['DateTime']['output'];
+};
+
 /** An Amazon Chime chat room of an account. AppInstanceAdmins only. */
 export type Room = Node & {
   __typename?: 'Room';
@@ -2385,6 +2518,105 @@ export type SubChannelEdge = {
   node: SubChannel;
 };
 
+/**
+ * Live chat, over graphql-ws (subprotocol `graphql-transport-ws`) on the same
+ * URL as queries: send `connection_init` with the payload
+ * `{"authorization": "Bearer <token>"}`. A missing or invalid token closes the
+ * socket with 4403.
+ *
+ * Every event is one that Chime delivered to the viewer's own messaging
+ * session (one per viewer in each gateway process, shared by all of the
+ * viewer's subscriptions). After the gateway lost that session for a while, it
+ * replays the messages created meanwhile (`recovered: true`), each exactly
+ * once and in order; what cannot be replayed is announced by a
+ * `ResyncRequiredEvent`: refetch then. A subscription ends with an error
+ * (`extensions.code`) when the viewer loses the channel (FORBIDDEN) or the
+ * messaging session fails for good (SERVICE_UNAVAILABLE, or FORBIDDEN when
+ * Chime refuses the viewer's session).
+ *
+ * Fields beyond what the event carries (for example `channel { name }` of a
+ * message event) are fetched per event, as the viewer.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Everything else that happens in one channel: members added, updated and
+   * removed, the channel updated or deleted, and CONTROL messages (typing
+   * indicators and the like). Same access rule and end as
+   * `channelMessageEvents`; a removal of the viewer itself arrives before the
+   * FORBIDDEN error that ends the subscription.
+   */
+  channelEvents: ChannelFeedEvent;
+  /**
+   * Messages of one channel as they are created, edited, redacted and
+   * deleted, each carrying the `ChannelMessage` node (the same id as in
+   * queries, so client caches update in place). In a channel with a channel
+   * flow, the sender also gets its message's PENDING_, DENIED_ and FAILED_
+   * events. CONTROL messages (typing indicators) are not here but in
+   * `channelEvents`. FORBIDDEN unless the viewer is a member of the channel
+   * (DescribeChannel and DescribeChannelMembershipForAppInstanceUser, once when
+   * subscribing); ends with FORBIDDEN when the viewer is removed or banned or
+   * the channel is deleted.
+   */
+  channelMessageEvents: ChannelMessageFeedEvent;
+  /**
+   * Everything the signed-in user receives, across all of its channels:
+   * messages (STANDARD and CONTROL), memberships (including the viewer being
+   * added to or removed from a channel: see `ChannelMembershipEvent.includesViewer`),
+   * channel changes and resyncs. It does not end when the viewer leaves a
+   * channel.
+   */
+  viewerEvents: ChatEvent;
+};
+
+
+/**
+ * Live chat, over graphql-ws (subprotocol `graphql-transport-ws`) on the same
+ * URL as queries: send `connection_init` with the payload
+ * `{"authorization": "Bearer <token>"}`. A missing or invalid token closes the
+ * socket with 4403.
+ *
+ * Every event is one that Chime delivered to the viewer's own messaging
+ * session (one per viewer in each gateway process, shared by all of the
+ * viewer's subscriptions). After the gateway lost that session for a while, it
+ * replays the messages created meanwhile (`recovered: true`), each exactly
+ * once and in order; what cannot be replayed is announced by a
+ * `ResyncRequiredEvent`: refetch then. A subscription ends with an error
+ * (`extensions.code`) when the viewer loses the channel (FORBIDDEN) or the
+ * messaging session fails for good (SERVICE_UNAVAILABLE, or FORBIDDEN when
+ * Chime refuses the viewer's session).
+ *
+ * Fields beyond what the event carries (for example `channel { name }` of a
+ * message event) are fetched per event, as the viewer.
+ */
+export type SubscriptionChannelEventsArgs = {
+  channelId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live chat, over graphql-ws (subprotocol `graphql-transport-ws`) on the same
+ * URL as queries: send `connection_init` with the payload
+ * `{"authorization": "Bearer <token>"}`. A missing or invalid token closes the
+ * socket with 4403.
+ *
+ * Every event is one that Chime delivered to the viewer's own messaging
+ * session (one per viewer in each gateway process, shared by all of the
+ * viewer's subscriptions). After the gateway lost that session for a while, it
+ * replays the messages created meanwhile (`recovered: true`), each exactly
+ * once and in order; what cannot be replayed is announced by a
+ * `ResyncRequiredEvent`: refetch then. A subscription ends with an error
+ * (`extensions.code`) when the viewer loses the channel (FORBIDDEN) or the
+ * messaging session fails for good (SERVICE_UNAVAILABLE, or FORBIDDEN when
+ * Chime refuses the viewer's session).
+ *
+ * Fields beyond what the event carries (for example `channel { name }` of a
+ * message event) are fetched per event, as the viewer.
+ */
+export type SubscriptionChannelMessageEventsArgs = {
+  channelId: Scalars['ID']['input'];
+};
+
 /** A tag on a resource (Chime's Tag). */
 export type Tag = {
   __typename?: 'Tag';
@@ -2406,7 +2638,7 @@ export type TagInput = {
 export type TagResourceInput = {
   /** Echoed in the payload. */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Global id of the Channel to tag. */
+  /** Global id of the Channel or ChannelFlow to tag. */
   resourceId: Scalars['ID']['input'];
   /** 1..50 tags. */
   tags: Array<TagInput>;
@@ -2415,8 +2647,10 @@ export type TagResourceInput = {
 /** Result of `tagResource`. */
 export type TagResourcePayload = {
   __typename?: 'TagResourcePayload';
-  /** The tagged channel; its `tags` show the new tags. */
+  /** The tagged channel, if a channel was tagged; its `tags` show the new tags. */
   channel?: Maybe<Channel>;
+  /** The tagged channel flow, if a flow was tagged. */
+  channelFlow?: Maybe<ChannelFlow>;
   /** The `clientMutationId` of the input. */
   clientMutationId?: Maybe<Scalars['String']['output']>;
 };
@@ -2446,7 +2680,7 @@ export type UnbanChannelMemberPayload = {
 export type UntagResourceInput = {
   /** Echoed in the payload. */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Global id of the Channel. */
+  /** Global id of the Channel or ChannelFlow. */
   resourceId: Scalars['ID']['input'];
   /** 1..50 tag keys to remove. */
   tagKeys: Array<Scalars['String']['input']>;
@@ -2455,8 +2689,10 @@ export type UntagResourceInput = {
 /** Result of `untagResource`. */
 export type UntagResourcePayload = {
   __typename?: 'UntagResourcePayload';
-  /** The channel; its `tags` show what is left. */
+  /** The channel, if a channel was untagged; its `tags` show what is left. */
   channel?: Maybe<Channel>;
+  /** The channel flow, if a flow was untagged. */
+  channelFlow?: Maybe<ChannelFlow>;
   /** The `clientMutationId` of the input. */
   clientMutationId?: Maybe<Scalars['String']['output']>;
 };
@@ -2635,9 +2871,15 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  ChannelFeedEvent: ( Omit<ChannelChangeEvent, 'channel'> & { channel: _RefType['Channel'] } ) | ( Omit<ChannelControlEvent, 'channel' | 'message'> & { channel: _RefType['Channel'], message: _RefType['ChannelMessage'] } ) | ( Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel: _RefType['Channel'], memberships: Array<_RefType['ChannelMembership']> } ) | ( Omit<ResyncRequiredEvent, 'channel'> & { channel?: Maybe<_RefType['Channel']> } );
+  ChannelMessageFeedEvent: ( Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel: _RefType['Channel'], message: _RefType['ChannelMessage'] } ) | ( Omit<ResyncRequiredEvent, 'channel'> & { channel?: Maybe<_RefType['Channel']> } );
+};
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  ChatEvent: ( Omit<ChannelChangeEvent, 'channel'> & { channel: _RefType['Channel'] } ) | ( Omit<ChannelControlEvent, 'channel' | 'message'> & { channel: _RefType['Channel'], message: _RefType['ChannelMessage'] } ) | ( Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel: _RefType['Channel'], memberships: Array<_RefType['ChannelMembership']> } ) | ( Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel: _RefType['Channel'], message: _RefType['ChannelMessage'] } ) | ( Omit<ResyncRequiredEvent, 'channel'> & { channel?: Maybe<_RefType['Channel']> } );
   Identity: ( IdentityModel ) | ( IdentityModel );
   Node: ( AppInstanceModel ) | ( IdentityModel ) | ( IdentityModel ) | ( ChannelModel ) | ( BanModel ) | ( ChannelFlowModel ) | ( MembershipModel ) | ( MessageModel ) | ( ModeratorModel ) | ( ChimeAccountModel ) | ( ChimeUserModel ) | ( RoomModel ) | ( RoomMembershipModel );
 };
@@ -2670,10 +2912,14 @@ export type ResolversTypes = {
   ChannelBan: ResolverTypeWrapper<BanModel>;
   ChannelBanConnection: ResolverTypeWrapper<Omit<ChannelBanConnection, 'edges'> & { edges: Array<ResolversTypes['ChannelBanEdge']> }>;
   ChannelBanEdge: ResolverTypeWrapper<Omit<ChannelBanEdge, 'node'> & { node: ResolversTypes['ChannelBan'] }>;
+  ChannelChangeEvent: ResolverTypeWrapper<Omit<ChannelChangeEvent, 'channel'> & { channel: ResolversTypes['Channel'] }>;
+  ChannelChangeEventType: ChannelChangeEventType;
   ChannelConnection: ResolverTypeWrapper<Omit<ChannelConnection, 'edges'> & { edges: Array<ResolversTypes['ChannelEdge']> }>;
+  ChannelControlEvent: ResolverTypeWrapper<Omit<ChannelControlEvent, 'channel' | 'message'> & { channel: ResolversTypes['Channel'], message: ResolversTypes['ChannelMessage'] }>;
   ChannelEdge: ResolverTypeWrapper<Omit<ChannelEdge, 'node'> & { node: ResolversTypes['Channel'] }>;
   ChannelExpirationSettings: ResolverTypeWrapper<ChannelExpirationSettings>;
   ChannelExpirationSettingsInput: ChannelExpirationSettingsInput;
+  ChannelFeedEvent: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChannelFeedEvent']>;
   ChannelFlow: ResolverTypeWrapper<ChannelFlowModel>;
   ChannelFlowCallbackMessageInput: ChannelFlowCallbackMessageInput;
   ChannelFlowConnection: ResolverTypeWrapper<Omit<ChannelFlowConnection, 'edges'> & { edges: Array<ResolversTypes['ChannelFlowEdge']> }>;
@@ -2683,12 +2929,17 @@ export type ResolversTypes = {
   ChannelMembership: ResolverTypeWrapper<MembershipModel>;
   ChannelMembershipConnection: ResolverTypeWrapper<Omit<ChannelMembershipConnection, 'edges'> & { edges: Array<ResolversTypes['ChannelMembershipEdge']> }>;
   ChannelMembershipEdge: ResolverTypeWrapper<Omit<ChannelMembershipEdge, 'node'> & { node: ResolversTypes['ChannelMembership'] }>;
+  ChannelMembershipEvent: ResolverTypeWrapper<Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel: ResolversTypes['Channel'], memberships: Array<ResolversTypes['ChannelMembership']> }>;
+  ChannelMembershipEventType: ChannelMembershipEventType;
   ChannelMembershipPreferences: ResolverTypeWrapper<ChannelMembershipPreferences>;
   ChannelMembershipPreferencesInput: ChannelMembershipPreferencesInput;
   ChannelMembershipType: ChannelMembershipType;
   ChannelMessage: ResolverTypeWrapper<MessageModel>;
   ChannelMessageConnection: ResolverTypeWrapper<Omit<ChannelMessageConnection, 'edges'> & { edges: Array<ResolversTypes['ChannelMessageEdge']> }>;
   ChannelMessageEdge: ResolverTypeWrapper<MessageEdgeModel>;
+  ChannelMessageEvent: ResolverTypeWrapper<Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel: ResolversTypes['Channel'], message: ResolversTypes['ChannelMessage'] }>;
+  ChannelMessageEventType: ChannelMessageEventType;
+  ChannelMessageFeedEvent: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChannelMessageFeedEvent']>;
   ChannelMessagePersistenceType: ChannelMessagePersistenceType;
   ChannelMessageStatus: ChannelMessageStatus;
   ChannelMessageType: ChannelMessageType;
@@ -2698,6 +2949,7 @@ export type ResolversTypes = {
   ChannelModeratorEdge: ResolverTypeWrapper<Omit<ChannelModeratorEdge, 'node'> & { node: ResolversTypes['ChannelModerator'] }>;
   ChannelPrivacy: ChannelPrivacy;
   ChannelSearchFieldInput: ChannelSearchFieldInput;
+  ChatEvent: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['ChatEvent']>;
   ChimeAccount: ResolverTypeWrapper<ChimeAccountModel>;
   ChimeAccountConnection: ResolverTypeWrapper<Omit<ChimeAccountConnection, 'edges'> & { edges: Array<ResolversTypes['ChimeAccountEdge']> }>;
   ChimeAccountEdge: ResolverTypeWrapper<Omit<ChimeAccountEdge, 'node'> & { node: ResolversTypes['ChimeAccount'] }>;
@@ -2782,6 +3034,8 @@ export type ResolversTypes = {
   RemoveChannelModeratorPayload: ResolverTypeWrapper<Omit<RemoveChannelModeratorPayload, 'channel'> & { channel?: Maybe<ResolversTypes['Channel']> }>;
   RemoveRoomMemberInput: RemoveRoomMemberInput;
   RemoveRoomMemberPayload: ResolverTypeWrapper<Omit<RemoveRoomMemberPayload, 'room'> & { room?: Maybe<ResolversTypes['Room']> }>;
+  ResyncReason: ResyncReason;
+  ResyncRequiredEvent: ResolverTypeWrapper<Omit<ResyncRequiredEvent, 'channel'> & { channel?: Maybe<ResolversTypes['Channel']> }>;
   Room: ResolverTypeWrapper<RoomModel>;
   RoomConnection: ResolverTypeWrapper<Omit<RoomConnection, 'edges'> & { edges: Array<ResolversTypes['RoomEdge']> }>;
   RoomEdge: ResolverTypeWrapper<Omit<RoomEdge, 'node'> & { node: ResolversTypes['Room'] }>;
@@ -2802,14 +3056,15 @@ export type ResolversTypes = {
   SubChannel: ResolverTypeWrapper<SubChannel>;
   SubChannelConnection: ResolverTypeWrapper<SubChannelConnection>;
   SubChannelEdge: ResolverTypeWrapper<SubChannelEdge>;
+  Subscription: ResolverTypeWrapper<{}>;
   Tag: ResolverTypeWrapper<Tag>;
   TagInput: TagInput;
   TagResourceInput: TagResourceInput;
-  TagResourcePayload: ResolverTypeWrapper<Omit<TagResourcePayload, 'channel'> & { channel?: Maybe<ResolversTypes['Channel']> }>;
+  TagResourcePayload: ResolverTypeWrapper<Omit<TagResourcePayload, 'channel' | 'channelFlow'> & { channel?: Maybe<ResolversTypes['Channel']>, channelFlow?: Maybe<ResolversTypes['ChannelFlow']> }>;
   UnbanChannelMemberInput: UnbanChannelMemberInput;
   UnbanChannelMemberPayload: ResolverTypeWrapper<Omit<UnbanChannelMemberPayload, 'channel'> & { channel?: Maybe<ResolversTypes['Channel']> }>;
   UntagResourceInput: UntagResourceInput;
-  UntagResourcePayload: ResolverTypeWrapper<Omit<UntagResourcePayload, 'channel'> & { channel?: Maybe<ResolversTypes['Channel']> }>;
+  UntagResourcePayload: ResolverTypeWrapper<Omit<UntagResourcePayload, 'channel' | 'channelFlow'> & { channel?: Maybe<ResolversTypes['Channel']>, channelFlow?: Maybe<ResolversTypes['ChannelFlow']> }>;
   UpdateChannelFlowInput: UpdateChannelFlowInput;
   UpdateChannelFlowPayload: ResolverTypeWrapper<Omit<UpdateChannelFlowPayload, 'channelFlow'> & { channelFlow?: Maybe<ResolversTypes['ChannelFlow']> }>;
   UpdateChannelInput: UpdateChannelInput;
@@ -2849,10 +3104,13 @@ export type ResolversParentTypes = {
   ChannelBan: BanModel;
   ChannelBanConnection: Omit<ChannelBanConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelBanEdge']> };
   ChannelBanEdge: Omit<ChannelBanEdge, 'node'> & { node: ResolversParentTypes['ChannelBan'] };
+  ChannelChangeEvent: Omit<ChannelChangeEvent, 'channel'> & { channel: ResolversParentTypes['Channel'] };
   ChannelConnection: Omit<ChannelConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelEdge']> };
+  ChannelControlEvent: Omit<ChannelControlEvent, 'channel' | 'message'> & { channel: ResolversParentTypes['Channel'], message: ResolversParentTypes['ChannelMessage'] };
   ChannelEdge: Omit<ChannelEdge, 'node'> & { node: ResolversParentTypes['Channel'] };
   ChannelExpirationSettings: ChannelExpirationSettings;
   ChannelExpirationSettingsInput: ChannelExpirationSettingsInput;
+  ChannelFeedEvent: ResolversUnionTypes<ResolversParentTypes>['ChannelFeedEvent'];
   ChannelFlow: ChannelFlowModel;
   ChannelFlowCallbackMessageInput: ChannelFlowCallbackMessageInput;
   ChannelFlowConnection: Omit<ChannelFlowConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelFlowEdge']> };
@@ -2862,15 +3120,19 @@ export type ResolversParentTypes = {
   ChannelMembership: MembershipModel;
   ChannelMembershipConnection: Omit<ChannelMembershipConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelMembershipEdge']> };
   ChannelMembershipEdge: Omit<ChannelMembershipEdge, 'node'> & { node: ResolversParentTypes['ChannelMembership'] };
+  ChannelMembershipEvent: Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel: ResolversParentTypes['Channel'], memberships: Array<ResolversParentTypes['ChannelMembership']> };
   ChannelMembershipPreferences: ChannelMembershipPreferences;
   ChannelMembershipPreferencesInput: ChannelMembershipPreferencesInput;
   ChannelMessage: MessageModel;
   ChannelMessageConnection: Omit<ChannelMessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelMessageEdge']> };
   ChannelMessageEdge: MessageEdgeModel;
+  ChannelMessageEvent: Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel: ResolversParentTypes['Channel'], message: ResolversParentTypes['ChannelMessage'] };
+  ChannelMessageFeedEvent: ResolversUnionTypes<ResolversParentTypes>['ChannelMessageFeedEvent'];
   ChannelModerator: ModeratorModel;
   ChannelModeratorConnection: Omit<ChannelModeratorConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelModeratorEdge']> };
   ChannelModeratorEdge: Omit<ChannelModeratorEdge, 'node'> & { node: ResolversParentTypes['ChannelModerator'] };
   ChannelSearchFieldInput: ChannelSearchFieldInput;
+  ChatEvent: ResolversInterfaceTypes<ResolversParentTypes>['ChatEvent'];
   ChimeAccount: ChimeAccountModel;
   ChimeAccountConnection: Omit<ChimeAccountConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChimeAccountEdge']> };
   ChimeAccountEdge: Omit<ChimeAccountEdge, 'node'> & { node: ResolversParentTypes['ChimeAccount'] };
@@ -2943,6 +3205,7 @@ export type ResolversParentTypes = {
   RemoveChannelModeratorPayload: Omit<RemoveChannelModeratorPayload, 'channel'> & { channel?: Maybe<ResolversParentTypes['Channel']> };
   RemoveRoomMemberInput: RemoveRoomMemberInput;
   RemoveRoomMemberPayload: Omit<RemoveRoomMemberPayload, 'room'> & { room?: Maybe<ResolversParentTypes['Room']> };
+  ResyncRequiredEvent: Omit<ResyncRequiredEvent, 'channel'> & { channel?: Maybe<ResolversParentTypes['Channel']> };
   Room: RoomModel;
   RoomConnection: Omit<RoomConnection, 'edges'> & { edges: Array<ResolversParentTypes['RoomEdge']> };
   RoomEdge: Omit<RoomEdge, 'node'> & { node: ResolversParentTypes['Room'] };
@@ -2959,14 +3222,15 @@ export type ResolversParentTypes = {
   SubChannel: SubChannel;
   SubChannelConnection: SubChannelConnection;
   SubChannelEdge: SubChannelEdge;
+  Subscription: {};
   Tag: Tag;
   TagInput: TagInput;
   TagResourceInput: TagResourceInput;
-  TagResourcePayload: Omit<TagResourcePayload, 'channel'> & { channel?: Maybe<ResolversParentTypes['Channel']> };
+  TagResourcePayload: Omit<TagResourcePayload, 'channel' | 'channelFlow'> & { channel?: Maybe<ResolversParentTypes['Channel']>, channelFlow?: Maybe<ResolversParentTypes['ChannelFlow']> };
   UnbanChannelMemberInput: UnbanChannelMemberInput;
   UnbanChannelMemberPayload: Omit<UnbanChannelMemberPayload, 'channel'> & { channel?: Maybe<ResolversParentTypes['Channel']> };
   UntagResourceInput: UntagResourceInput;
-  UntagResourcePayload: Omit<UntagResourcePayload, 'channel'> & { channel?: Maybe<ResolversParentTypes['Channel']> };
+  UntagResourcePayload: Omit<UntagResourcePayload, 'channel' | 'channelFlow'> & { channel?: Maybe<ResolversParentTypes['Channel']>, channelFlow?: Maybe<ResolversParentTypes['ChannelFlow']> };
   UpdateChannelFlowInput: UpdateChannelFlowInput;
   UpdateChannelFlowPayload: Omit<UpdateChannelFlowPayload, 'channelFlow'> & { channelFlow?: Maybe<ResolversParentTypes['ChannelFlow']> };
   UpdateChannelInput: UpdateChannelInput;
@@ -3144,9 +3408,21 @@ export type ChannelBanEdgeResolvers<ContextType = GatewayContext, ParentType ext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ChannelChangeEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelChangeEvent'] = ResolversParentTypes['ChannelChangeEvent']> = {
+  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ChannelChangeEventType'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type ChannelConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelConnection'] = ResolversParentTypes['ChannelConnection']> = {
   edges?: Resolver<Array<ResolversTypes['ChannelEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ChannelControlEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelControlEvent'] = ResolversParentTypes['ChannelControlEvent']> = {
+  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['ChannelMessage'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -3162,6 +3438,10 @@ export type ChannelExpirationSettingsResolvers<ContextType = GatewayContext, Par
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ChannelFeedEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelFeedEvent'] = ResolversParentTypes['ChannelFeedEvent']> = {
+  __resolveType: TypeResolveFn<'ChannelChangeEvent' | 'ChannelControlEvent' | 'ChannelMembershipEvent' | 'ResyncRequiredEvent', ParentType, ContextType>;
+};
+
 export type ChannelFlowResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelFlow'] = ResolversParentTypes['ChannelFlow']> = {
   appInstance?: Resolver<ResolversTypes['AppInstance'], ParentType, ContextType>;
   arn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3170,6 +3450,7 @@ export type ChannelFlowResolvers<ContextType = GatewayContext, ParentType extend
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   processors?: Resolver<Array<ResolversTypes['ChannelFlowProcessor']>, ParentType, ContextType>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3220,6 +3501,14 @@ export type ChannelMembershipEdgeResolvers<ContextType = GatewayContext, ParentT
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ChannelMembershipEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelMembershipEvent'] = ResolversParentTypes['ChannelMembershipEvent']> = {
+  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  includesViewer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  memberships?: Resolver<Array<ResolversTypes['ChannelMembership']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ChannelMembershipEventType'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type ChannelMembershipPreferencesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelMembershipPreferences'] = ResolversParentTypes['ChannelMembershipPreferences']> = {
   pushNotifications?: Resolver<Maybe<ResolversTypes['PushNotificationPreferences']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -3257,6 +3546,18 @@ export type ChannelMessageEdgeResolvers<ContextType = GatewayContext, ParentType
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ChannelMessageEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelMessageEvent'] = ResolversParentTypes['ChannelMessageEvent']> = {
+  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['ChannelMessage'], ParentType, ContextType>;
+  recovered?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ChannelMessageEventType'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ChannelMessageFeedEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelMessageFeedEvent'] = ResolversParentTypes['ChannelMessageFeedEvent']> = {
+  __resolveType: TypeResolveFn<'ChannelMessageEvent' | 'ResyncRequiredEvent', ParentType, ContextType>;
+};
+
 export type ChannelModeratorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelModerator'] = ResolversParentTypes['ChannelModerator']> = {
   channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -3276,6 +3577,11 @@ export type ChannelModeratorEdgeResolvers<ContextType = GatewayContext, ParentTy
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['ChannelModerator'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ChatEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChatEvent'] = ResolversParentTypes['ChatEvent']> = {
+  __resolveType: TypeResolveFn<'ChannelChangeEvent' | 'ChannelControlEvent' | 'ChannelMembershipEvent' | 'ChannelMessageEvent' | 'ResyncRequiredEvent', ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
 };
 
 export type ChimeAccountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChimeAccount'] = ResolversParentTypes['ChimeAccount']> = {
@@ -3608,6 +3914,13 @@ export type RemoveRoomMemberPayloadResolvers<ContextType = GatewayContext, Paren
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ResyncRequiredEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ResyncRequiredEvent'] = ResolversParentTypes['ResyncRequiredEvent']> = {
+  channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['ResyncReason'], ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type RoomResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Room'] = ResolversParentTypes['Room']> = {
   account?: Resolver<ResolversTypes['ChimeAccount'], ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -3695,6 +4008,12 @@ export type SubChannelEdgeResolvers<ContextType = GatewayContext, ParentType ext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  channelEvents?: SubscriptionResolver<ResolversTypes['ChannelFeedEvent'], "channelEvents", ParentType, ContextType, RequireFields<SubscriptionChannelEventsArgs, 'channelId'>>;
+  channelMessageEvents?: SubscriptionResolver<ResolversTypes['ChannelMessageFeedEvent'], "channelMessageEvents", ParentType, ContextType, RequireFields<SubscriptionChannelMessageEventsArgs, 'channelId'>>;
+  viewerEvents?: SubscriptionResolver<ResolversTypes['ChatEvent'], "viewerEvents", ParentType, ContextType>;
+};
+
 export type TagResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Tag'] = ResolversParentTypes['Tag']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3703,6 +4022,7 @@ export type TagResolvers<ContextType = GatewayContext, ParentType extends Resolv
 
 export type TagResourcePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TagResourcePayload'] = ResolversParentTypes['TagResourcePayload']> = {
   channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
+  channelFlow?: Resolver<Maybe<ResolversTypes['ChannelFlow']>, ParentType, ContextType>;
   clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3716,6 +4036,7 @@ export type UnbanChannelMemberPayloadResolvers<ContextType = GatewayContext, Par
 
 export type UntagResourcePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UntagResourcePayload'] = ResolversParentTypes['UntagResourcePayload']> = {
   channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
+  channelFlow?: Resolver<Maybe<ResolversTypes['ChannelFlow']>, ParentType, ContextType>;
   clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -3768,9 +4089,12 @@ export type Resolvers<ContextType = GatewayContext> = {
   ChannelBan?: ChannelBanResolvers<ContextType>;
   ChannelBanConnection?: ChannelBanConnectionResolvers<ContextType>;
   ChannelBanEdge?: ChannelBanEdgeResolvers<ContextType>;
+  ChannelChangeEvent?: ChannelChangeEventResolvers<ContextType>;
   ChannelConnection?: ChannelConnectionResolvers<ContextType>;
+  ChannelControlEvent?: ChannelControlEventResolvers<ContextType>;
   ChannelEdge?: ChannelEdgeResolvers<ContextType>;
   ChannelExpirationSettings?: ChannelExpirationSettingsResolvers<ContextType>;
+  ChannelFeedEvent?: ChannelFeedEventResolvers<ContextType>;
   ChannelFlow?: ChannelFlowResolvers<ContextType>;
   ChannelFlowConnection?: ChannelFlowConnectionResolvers<ContextType>;
   ChannelFlowEdge?: ChannelFlowEdgeResolvers<ContextType>;
@@ -3778,13 +4102,17 @@ export type Resolvers<ContextType = GatewayContext> = {
   ChannelMembership?: ChannelMembershipResolvers<ContextType>;
   ChannelMembershipConnection?: ChannelMembershipConnectionResolvers<ContextType>;
   ChannelMembershipEdge?: ChannelMembershipEdgeResolvers<ContextType>;
+  ChannelMembershipEvent?: ChannelMembershipEventResolvers<ContextType>;
   ChannelMembershipPreferences?: ChannelMembershipPreferencesResolvers<ContextType>;
   ChannelMessage?: ChannelMessageResolvers<ContextType>;
   ChannelMessageConnection?: ChannelMessageConnectionResolvers<ContextType>;
   ChannelMessageEdge?: ChannelMessageEdgeResolvers<ContextType>;
+  ChannelMessageEvent?: ChannelMessageEventResolvers<ContextType>;
+  ChannelMessageFeedEvent?: ChannelMessageFeedEventResolvers<ContextType>;
   ChannelModerator?: ChannelModeratorResolvers<ContextType>;
   ChannelModeratorConnection?: ChannelModeratorConnectionResolvers<ContextType>;
   ChannelModeratorEdge?: ChannelModeratorEdgeResolvers<ContextType>;
+  ChatEvent?: ChatEventResolvers<ContextType>;
   ChimeAccount?: ChimeAccountResolvers<ContextType>;
   ChimeAccountConnection?: ChimeAccountConnectionResolvers<ContextType>;
   ChimeAccountEdge?: ChimeAccountEdgeResolvers<ContextType>;
@@ -3827,6 +4155,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   RemoveChannelMemberPayload?: RemoveChannelMemberPayloadResolvers<ContextType>;
   RemoveChannelModeratorPayload?: RemoveChannelModeratorPayloadResolvers<ContextType>;
   RemoveRoomMemberPayload?: RemoveRoomMemberPayloadResolvers<ContextType>;
+  ResyncRequiredEvent?: ResyncRequiredEventResolvers<ContextType>;
   Room?: RoomResolvers<ContextType>;
   RoomConnection?: RoomConnectionResolvers<ContextType>;
   RoomEdge?: RoomEdgeResolvers<ContextType>;
@@ -3839,6 +4168,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   SubChannel?: SubChannelResolvers<ContextType>;
   SubChannelConnection?: SubChannelConnectionResolvers<ContextType>;
   SubChannelEdge?: SubChannelEdgeResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
   TagResourcePayload?: TagResourcePayloadResolvers<ContextType>;
   UnbanChannelMemberPayload?: UnbanChannelMemberPayloadResolvers<ContextType>;

@@ -9,6 +9,7 @@ import { CHIME_PAGE_SIZE, listConnection } from '../connection';
 import { GatewayContext } from '../context';
 import { ChannelFlowProcessorInput, ChannelFlowResolvers } from '../generated/resolvers-types';
 import { appInstanceOf, toGlobalId } from '../global-id';
+import { tagsOf } from './channel';
 import { Complete } from './complete';
 import { ChannelFlowModel, channelModel, ChannelModel } from './models';
 
@@ -53,6 +54,7 @@ export const ChannelFlow: Complete<ChannelFlowResolvers<GatewayContext>> = {
   createdAt: async (flow, _args, context) => (await describedOf(flow, context)).CreatedTimestamp ?? null,
   updatedAt: async (flow, _args, context) => (await describedOf(flow, context)).LastUpdatedTimestamp ?? null,
   appInstance: (flow) => ({ kind: 'AppInstance', arn: appInstanceOf(flow.arn) ?? '' }),
+  tags: async (flow, _args, context) => tagsOf(await context.loaders.tags.load(flow.arn)),
   channels: (flow, args, context) =>
     listConnection<ChannelModel>(
       args,

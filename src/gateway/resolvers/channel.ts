@@ -12,6 +12,7 @@ import {
   ListChannelModeratorsCommand,
   ListSubChannelsCommand,
   SubChannelSummary,
+  Tag,
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { CHIME_PAGE_SIZE, listConnection, messageConnection } from '../connection';
 import { GatewayContext, requireViewer } from '../context';
@@ -82,6 +83,11 @@ async function unreadCount(channel: ChannelModel, context: GatewayContext): Prom
   return count;
 }
 
+/** Chime's tags as the graph shows them. */
+export function tagsOf(tags: Tag[]): { key: string; value: string }[] {
+  return tags.map((tag) => ({ key: tag.Key ?? '', value: tag.Value ?? '' }));
+}
+
 /** Channel resolvers. */
 export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
   id: (channel) => toGlobalId('Channel', channel.arn),
@@ -117,7 +123,7 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
   subChannels: async (channel, args, context) => {
     // A standard channel has no sub-channels; Chime would answer BadRequest, the graph answers null.
     if (!(await describedOf(channel, context)).ElasticChannelConfiguration) return null;
-    return listConnection<SubChannelSummary>(
+    const page = await listConnection<SubChannelSummary>(
       args,
       `ListSubChannels|${channel.arn}`,
       (sub) => sub.SubChannelId ?? '',
@@ -125,13 +131,13 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
         const out = await context.upstream.messaging(ListSubChannelsCommand, { ChannelArn: channel.arn, MaxResults: CHIME_PAGE_SIZE, NextToken: nextToken });
         return { items: out.SubChannels ?? [], nextToken: out.NextToken };
       },
-    ).then((page) => ({
+    );
+    return {
       ...page,
       edges: page.edges.map(({ cursor, node }) => ({ cursor, node: { subChannelId: node.SubChannelId ?? '', membershipCount: node.MembershipCount ?? 0 } })),
-    }));
+    };
   },
-  tags: async (channel, _args, context) =>
-    (await context.loaders.tags.load(channel.arn)).map((tag) => ({ key: tag.Key ?? '', value: tag.Value ?? '' })),
+  tags: async (channel, _args, context) => tagsOf(await context.loaders.tags.load(channel.arn)),
   flow: async (channel, _args, context) => {
     const arn = (await describedOf(channel, context)).ChannelFlowArn;
     return arn ? channelFlowModel(arn) : null;

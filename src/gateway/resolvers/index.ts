@@ -26,6 +26,7 @@ import { tagMutations } from './mutation-tags';
 import { Identity, Node } from './node';
 import { Query } from './query';
 import { Room, RoomMembership } from './room';
+import { subscriptionResolvers } from '../subscriptions/resolvers';
 
 /** Mutation, split by what it changes: channels, rosters, messages, settings, flows, rooms, Chime accounts. */
 const Mutation: Complete<MutationResolvers<GatewayContext>> = {
@@ -61,4 +62,5 @@ export const resolvers: Resolvers<GatewayContext> = {
   ChimeUser,
   Room,
   RoomMembership,
+  ...subscriptionResolvers,
 };

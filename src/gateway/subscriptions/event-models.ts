@@ -1,0 +1,131 @@
+/**
+ * Realtime events as GraphQL objects: each decoded event of a viewer's
+ * session becomes one `ChatEvent` model, once (memoized on the event object,
+ * which the hub hands to every listener of that viewer), shaped as the
+ * schema's event types with the models of the graph's own objects inside,
+ * so `message` is the same `ChannelMessage` node queries return.
+ */
+import type { ChannelMembership, Identity } from '@aws-sdk/client-chime-sdk-messaging';
+import type { BatchMembershipEvent, ChannelEventType, MembershipChangeEvent, MembershipEventType, MessageEventType, RealtimeEvent, ResyncReason } from '../realtime';
+import { ChannelModel, channelModel, identityModel, MembershipModel, MessageModel, messageModel } from '../resolvers/models';
+
+/** A STANDARD (or SYSTEM) message event. */
+export interface ChannelMessageEventModel {
+  __typename: 'ChannelMessageEvent';
+  channel: ChannelModel;
+  type: MessageEventType;
+  message: MessageModel;
+  recovered: boolean;
+}
+
+/** A CONTROL message. */
+export interface ChannelControlEventModel {
+  __typename: 'ChannelControlEvent';
+  channel: ChannelModel;
+  message: MessageModel;
+}
+
+/** Memberships added, updated or removed. */
+export interface ChannelMembershipEventModel {
+  __typename: 'ChannelMembershipEvent';
+  channel: ChannelModel;
+  type: MembershipEventType | 'BATCH_CREATE_CHANNEL_MEMBERSHIP';
+  memberships: MembershipModel[];
+  includesViewer: boolean;
+}
+
+/** A channel created, updated or deleted. */
+export interface ChannelChangeEventModel {
+  __typename: 'ChannelChangeEvent';
+  channel: ChannelModel;
+  type: ChannelEventType;
+}
+
+/** RESYNC: refetch the channel, or the channel list. */
+export interface ResyncRequiredEventModel {
+  __typename: 'ResyncRequiredEvent';
+  channel: ChannelModel | null;
+  reason: ResyncReason;
+  since: Date;
+}
+
+/** Any `ChatEvent`. */
+export type ChatEventModel = ChannelMessageEventModel | ChannelControlEventModel | ChannelMembershipEventModel | ChannelChangeEventModel | ResyncRequiredEventModel;
+
+/** The `ChatEvent` type names. */
+export type ChatEventType = ChatEventModel['__typename'];
+
+/** What `channelMessageEvents` delivers. */
+export type ChannelMessageFeedModel = ChannelMessageEventModel | ResyncRequiredEventModel;
+
+/** What `channelEvents` delivers. */
+export type ChannelFeedModel = ChannelMembershipEventModel | ChannelChangeEventModel | ChannelControlEventModel | ResyncRequiredEventModel;
+
+const models = new WeakMap<RealtimeEvent, ChatEventModel | null>();
+
+/**
+ * The GraphQL model of a non-terminal event of `viewerArn`'s session, or
+ * null for events the schema does not show (CHANNEL_DETAILS, event types
+ * this gateway does not know yet). Mapped once per event object.
+ */
+export function chatEventOf(event: RealtimeEvent, viewerArn: string): ChatEventModel | null {
+  let model = models.get(event);
+  if (model === undefined) {
+    model = toModel(event, viewerArn);
+    models.set(event, model);
+  }
+  return model;
+}
+
+function toModel(event: RealtimeEvent, viewerArn: string): ChatEventModel | null {
+  switch (event.kind) {
+    case 'message': {
+      const message = messageModel(event.channelArn, event.message);
+      const channel = channelModel(event.channelArn);
+      if (event.messageType === 'CONTROL') return { __typename: 'ChannelControlEvent', channel, message };
+      return { __typename: 'ChannelMessageEvent', channel, type: event.type, message, recovered: event.backfilled };
+    }
+    case 'membership':
+      return membershipEvent(event, [membershipModel(event.channelArn, event.membership)], viewerArn);
+    case 'batchMembership': {
+      const { Members = [], Type, SubChannelId } = event.memberships;
+      const memberships = Members.map((member: Identity): MembershipModel => ({
+        kind: 'ChannelMembership',
+        channelArn: event.channelArn,
+        member: identityModel(member),
+        type: Type,
+        subChannelId: SubChannelId ?? null,
+      }));
+      return membershipEvent(event, memberships, viewerArn);
+    }
+    case 'channel':
+      return { __typename: 'ChannelChangeEvent', channel: channelModel(event.channelArn, { channel: event.channel }), type: event.type };
+    case 'resync':
+      return { __typename: 'ResyncRequiredEvent', channel: event.channelArn ? channelModel(event.channelArn) : null, reason: event.reason, since: event.since };
+    default:
+      // CHANNEL_DETAILS (prefetch is off), unknown event types, and terminal events, which end subscriptions instead.
+      return null;
+  }
+}
+
+function membershipEvent(event: MembershipChangeEvent | BatchMembershipEvent, memberships: MembershipModel[], viewerArn: string): ChannelMembershipEventModel {
+  return {
+    __typename: 'ChannelMembershipEvent',
+    channel: channelModel(event.channelArn),
+    type: event.type,
+    memberships,
+    includesViewer: memberships.some((membership) => membership.member.arn === viewerArn),
+  };
+}
+
+/** A membership event's payload is a whole ChannelMembership, so field resolvers need no DescribeChannelMembership. */
+function membershipModel(channelArn: string, membership: ChannelMembership): MembershipModel {
+  return {
+    kind: 'ChannelMembership',
+    channelArn,
+    member: identityModel(membership.Member ?? {}),
+    type: membership.Type,
+    details: membership,
+    subChannelId: membership.SubChannelId ?? null,
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * Shared execution: subscriptions with the same document, variables and
+ * viewer form one group. The group runs the subscribe phase once (access
+ * check, one hub listener), executes the selection once per event, and
+ * hands the same result object to every member, so a message to a viewer
+ * with many tabs costs one execution, not one per socket. Results go out in
+ * event order; a slow execution (an upstream call) holds the later ones back.
+ */
+import { createSourceEventStream, execute, ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
+import { AsyncQueue } from './async-queue';
+import type { SocketGuard } from './backpressure';
+
+/** One subscription asking to join (or start) a group. */
+export interface SharedSubscription {
+  /** Same key, same group: viewer, operation name, query text and variables. */
+  key: string;
+  /** Arguments of the subscribe phase; its `rootValue` is what the subscribe resolver receives. */
+  args: ExecutionArgs;
+  /** A fresh context for executing one event, so nothing cached outlives the event. */
+  eventContext(): unknown;
+  /** The socket the subscription's results go to. */
+  guard: SocketGuard;
+}
+
+/** Counts for tests and metrics. */
+export interface SharedExecutionStats {
+  /** Groups, each executing once per event. */
+  groups: number;
+  /** Subscriptions events flow to, across all groups (a subscription still being checked is not counted yet). */
+  subscriptions: number;
+}
+
+interface Member {
+  results: AsyncQueue<ExecutionResult>;
+  guard: SocketGuard;
+  /** Counted in the stats: events flow to it. */
+  counted: boolean;
+}
+
+/** The groups of one gateway, by key. */
+export class SharedExecutions {
+  private readonly groups = new Map<string, ExecutionGroup>();
+  private members = 0;
+
+  /** `maxQueuedResults` bounds each subscription's unsent results (see SocketGuard.offer). */
+  constructor(private readonly maxQueuedResults: number) {}
+
+  /**
+   * graphql-ws's `subscribe`: joins the subscription's group, starting it if
+   * there is none. Resolves to the subscription's results, or to the errors
+   * of the subscribe phase (FORBIDDEN, NOT_FOUND, ...), which every
+   * subscription that joined the starting group receives.
+   */
+  subscribe(subscription: SharedSubscription): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    let group = this.groups.get(subscription.key);
+    if (!group) {
+      const created = new ExecutionGroup(subscription, this.maxQueuedResults, {
+        joined: () => (this.members += 1),
+        left: () => (this.members -= 1),
+        ended: () => {
+          if (this.groups.get(subscription.key) === created) this.groups.delete(subscription.key);
+        },
+      });
+      this.groups.set(subscription.key, created);
+      group = created;
+    }
+    return group.join(subscription.guard);
+  }
+
+  /** Current counts. */
+  stats(): SharedExecutionStats {
+    return { groups: this.groups.size, subscriptions: this.members };
+  }
+}
+
+interface GroupHooks {
+  joined(): void;
+  left(): void;
+  ended(): void;
+}
+
+/** One document, variables and viewer: one source stream, one execution per event. */
+class ExecutionGroup {
+  private readonly members = new Set<Member>();
+  private readonly started: Promise<ExecutionResult | undefined>;
+  private source?: AsyncIterator<unknown>;
+  private ended = false;
+
+  constructor(
+    private readonly origin: SharedSubscription,
+    private readonly maxQueued: number,
+    private readonly hooks: GroupHooks,
+  ) {
+    this.started = this.open();
+  }
+
+  /** Adds a member; resolves once events flow to it (it is counted from then on), or to the subscribe phase's errors. */
+  async join(guard: SocketGuard): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const member: Member = { guard, results: new AsyncQueue<ExecutionResult>(() => this.leave(member)), counted: false };
+    this.members.add(member);
+    const failure = await this.started;
+    if (failure) {
+      member.results.finish();
+      return failure;
+    }
+    if (this.members.has(member)) {
+      member.counted = true;
+      this.hooks.joined();
+    }
+    return member.results;
+  }
+
+  /** The subscribe phase; resolves to its errors, or undefined once events flow. */
+  private async open(): Promise<ExecutionResult | undefined> {
+    let stream: AsyncIterable<unknown> | ExecutionResult;
+    try {
+      stream = await createSourceEventStream(this.origin.args);
+    } catch (err) {
+      stream = { errors: [asGraphQLError(err)] };
+    }
+    if (!isAsyncIterable(stream)) {
+      this.close();
+      return stream;
+    }
+    this.source = stream[Symbol.asyncIterator]();
+    // Everyone left while the subscribe phase ran: end the source at once.
+    if (this.ended) void this.source.return?.();
+    else void this.pump(this.source);
+    return undefined;
+  }
+
+  private async pump(source: AsyncIterator<unknown>): Promise<void> {
+    let failure: GraphQLError | undefined;
+    try {
+      for (;;) {
+        const next = await source.next();
+        if (next.done || this.ended) break;
+        let result = execute({ ...this.origin.args, rootValue: next.value, contextValue: this.origin.eventContext() });
+        if (isPromise(result)) result = await result;
+        for (const member of this.members) member.guard.offer(member.results, result, this.maxQueued);
+      }
+    } catch (err) {
+      failure = asGraphQLError(err);
+    }
+    for (const member of [...this.members]) member.results.finish(failure);
+    this.close();
+  }
+
+  private leave(member: Member): void {
+    if (!this.members.delete(member)) return;
+    if (member.counted) this.hooks.left();
+    if (this.members.size === 0) this.close();
+  }
+
+  /** Ends the group: its source stops (the hub listener goes), and the registry forgets it. */
+  private close(): void {
+    if (this.ended) return;
+    this.ended = true;
+    void this.source?.return?.();
+    this.hooks.ended();
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function';
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | null)?.then === 'function';
+}
+
+function asGraphQLError(err: unknown): GraphQLError {
+  if (err instanceof GraphQLError) return err;
+  const error = err instanceof Error ? err : new Error(String(err));
+  // Not a GraphQL error: a fault of the gateway, hidden in production by the error formatter.
+  return new GraphQLError(error.message, { originalError: error, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}

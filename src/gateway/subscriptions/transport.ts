@@ -1,0 +1,223 @@
+/**
+ * GraphQL subscriptions over graphql-ws (subprotocol `graphql-transport-ws`
+ * only), on the gateway's own port and `/graphql` path: websocket upgrades
+ * of that path go to a `ws` server in noServer mode, served by graphql-ws's
+ * `useServer`. Identity comes from the `connection_init` payload, verified
+ * as for HTTP. Subscriptions of the same document, variables and viewer
+ * share one execution per event (shared-execution.ts); each viewer has one
+ * upstream Chime session per gateway, in the realtime hub created here.
+ */
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ExecutionArgs, ExecutionResult, FormattedExecutionResult, getOperationAST, GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import WebSocket, { WebSocketServer } from 'ws';
+import { AuthError } from '../auth/errors';
+import { verifyConnectionParams } from '../auth/bearer';
+import { formatGatewayError, gatewayError } from '../errors';
+import { RealtimeHub } from '../realtime';
+import { GatewayTransport, GRAPHQL_PATH, TransportTarget } from '../server';
+import type { Viewer } from '../viewer';
+import { SocketGuard } from './backpressure';
+import { DocumentCache } from './document-cache';
+import { CloseCode, tooManySubscriptions } from './errors';
+import type { SubscriptionRoot } from './resolvers';
+import { SharedExecutions } from './shared-execution';
+import { SubscriptionOptions, SubscriptionSettings, subscriptionSettings } from './settings';
+
+/** Counts for tests and metrics. */
+export interface SubscriptionStats {
+  /** Open websockets, acknowledged or not. */
+  sockets: number;
+  /** Active subscriptions across all sockets. */
+  subscriptions: number;
+  /** Shared executions (one per document, variables and viewer). */
+  groups: number;
+  /** Upstream Chime messaging sessions, lingering ones included. */
+  upstreamSessions: number;
+}
+
+/** The graphql-ws endpoint, as a transport for `startGateway({ transports })`. */
+export interface SubscriptionTransport extends GatewayTransport {
+  /** The realtime hub of the gateway this transport is attached to. */
+  readonly hub: RealtimeHub;
+  /** Current counts. */
+  stats(): SubscriptionStats;
+}
+
+/** What graphql-ws keeps per socket besides the socket and its upgrade request. */
+type SocketState = {
+  viewer: Viewer;
+  guard: SocketGuard;
+};
+
+/** The subscribe phase's root value: what the resolvers need, plus what the shared execution needs. */
+interface SubscribeRoot extends SubscriptionRoot {
+  key: string;
+  guard: SocketGuard;
+  eventContext(): unknown;
+}
+
+/** How long sockets get to close when the gateway shuts down before they are dropped. */
+const SHUTDOWN_GRACE_MS = 1000;
+/** Longest close reason a close frame carries (125 bytes minus the code). */
+const MAX_CLOSE_REASON = 123;
+
+/** Creates the graphql-ws transport; its hub opens on `attach` and closes with the gateway. */
+export function createSubscriptionTransport(options: SubscriptionOptions = {}): SubscriptionTransport {
+  const settings = subscriptionSettings(options);
+  let endpoint: Endpoint | undefined;
+  const attached = (): Endpoint => {
+    if (!endpoint) throw new Error('The subscription transport is not attached to a gateway yet.');
+    return endpoint;
+  };
+  return {
+    attach(target) {
+      if (endpoint) throw new Error('A subscription transport attaches to one gateway only.');
+      endpoint = serve(target, settings);
+      return { close: () => endpoint!.close() };
+    },
+    get hub() {
+      return attached().hub;
+    },
+    stats() {
+      return attached().stats();
+    },
+  };
+}
+
+interface Endpoint {
+  hub: RealtimeHub;
+  stats(): SubscriptionStats;
+  close(): Promise<void>;
+}
+
+function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoint {
+  const { httpServer, schema, verifier, config } = target;
+  const logger = target.logger.child({ component: 'subscriptions' });
+  const hub = new RealtimeHub({ ...settings.realtime, clients: target.clients, logger });
+  const executions = new SharedExecutions(settings.maxQueuedResults);
+  const documents = new DocumentCache(schema, settings.documentCacheSize);
+  const format = formatGatewayError(config.production);
+  const formatted = new WeakMap<ExecutionResult, FormattedExecutionResult>();
+  const realtime: SubscriptionRoot['realtime'] = { hub, readyTimeoutMs: settings.readyTimeoutMs, maxQueuedEvents: settings.maxQueuedResults };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayloadBytes, perMessageDeflate: settings.perMessageDeflate });
+  let closing = false;
+
+  const server = useServer<Record<string, unknown> | undefined, SocketState>(
+    {
+      schema,
+      connectionInitWaitTimeout: settings.connectionInitWaitTimeoutMs,
+      isProd: config.production,
+
+      async onConnect(ctx) {
+        const socket = ctx.extra.socket;
+        let viewer: Viewer | null;
+        try {
+          viewer = await verifyConnectionParams(ctx.connectionParams, verifier);
+        } catch (err) {
+          if (!(err instanceof AuthError)) throw err;
+          logger.info({ reason: err.message }, 'websocket token refused');
+          // graphql-ws closes with 4403 "Forbidden" after this; the first close, with the reason, wins.
+          closeWith(socket, err.code === 'SERVICE_UNAVAILABLE' ? CloseCode.AUTH_UNAVAILABLE : CloseCode.FORBIDDEN, `${err.code === 'SERVICE_UNAVAILABLE' ? 'Try again later' : 'Forbidden'}: ${err.message}`);
+          return false;
+        }
+        if (!viewer) {
+          closeWith(socket, CloseCode.FORBIDDEN, 'Forbidden: send {"authorization": "Bearer <token>"} as the connection_init payload.');
+          return false;
+        }
+        ctx.extra.viewer = viewer;
+        ctx.extra.guard = new SocketGuard(socket, settings.maxBufferedBytes, logger);
+        return true;
+      },
+
+      onSubscribe(ctx, id, payload): ExecutionArgs | readonly GraphQLError[] {
+        // graphql-ws has already counted this subscription in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > settings.maxSubscriptionsPerSocket) return [tooManySubscriptions(settings.maxSubscriptionsPerSocket)];
+        const checked = documents.get(payload.query);
+        if (checked.errors) return checked.errors;
+        const operation = getOperationAST(checked.document, payload.operationName);
+        if (!operation) return [gatewayError('BAD_USER_INPUT', 'The document must hold exactly one operation, or operationName must name one of its operations.')];
+        if (operation.operation !== 'subscription') {
+          return [gatewayError('BAD_USER_INPUT', `Only subscriptions are served over the websocket; send ${operation.operation === 'query' ? 'queries' : 'mutations'} as HTTP POST to ${GRAPHQL_PATH}.`)];
+        }
+        const viewer = ctx.extra.viewer!;
+        const requestId = randomUUID();
+        const requestLogger = logger.child({ requestId, subject: viewer.subject, subscriptionId: id });
+        const context = () => target.createContext({ viewer, requestId, logger: requestLogger });
+        const variableValues = payload.variables ?? undefined;
+        const root: SubscribeRoot = {
+          realtime,
+          key: [viewer.userArn, payload.operationName ?? '', payload.query, JSON.stringify(variableValues ?? {})].join('\n'),
+          guard: ctx.extra.guard!,
+          eventContext: context,
+        };
+        return { schema, document: checked.document, operationName: payload.operationName, variableValues, rootValue: root, contextValue: context() };
+      },
+
+      subscribe(args) {
+        const root = args.rootValue as SubscribeRoot;
+        return executions.subscribe({ key: root.key, args, eventContext: root.eventContext, guard: root.guard });
+      },
+
+      // Every subscription of a group gets the same result object: its errors are formatted once.
+      onNext(_ctx, _id, _payload, _args, result) {
+        let out = formatted.get(result);
+        if (!out) {
+          out = result.errors ? { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) } : (result as FormattedExecutionResult);
+          formatted.set(result, out);
+        }
+        return out;
+      },
+
+      onError(_ctx, _id, _payload, errors) {
+        return errors.map((error) => format(error.toJSON(), error));
+      },
+    },
+    wss,
+    settings.keepAliveMs,
+  );
+
+  const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === GRAPHQL_PATH && !closing) {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      return;
+    }
+    // Other paths belong to whoever else listens for upgrades; with nobody else, they are refused.
+    if (closing || httpServer.listenerCount('upgrade') === 1) {
+      const status = closing ? '503 Service Unavailable' : '404 Not Found';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+  };
+  httpServer.on('upgrade', onUpgrade);
+
+  let closed: Promise<void> | undefined;
+  return {
+    hub,
+    stats() {
+      return { sockets: wss.clients.size, ...executions.stats(), upstreamSessions: hub.stats().upstreamSessions };
+    },
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        // Sockets get 1001 (graphql-ws clients reconnect elsewhere); those that do not answer are dropped.
+        const force = setTimeout(() => wss.clients.forEach((client) => client.terminate()), SHUTDOWN_GRACE_MS);
+        try {
+          await server.dispose();
+        } finally {
+          clearTimeout(force);
+          httpServer.off('upgrade', onUpgrade);
+          hub.close();
+        }
+      })();
+      return closed;
+    },
+  };
+}
+
+/** Closes with a reason that fits a close frame. */
+function closeWith(socket: WebSocket, code: number, reason: string): void {
+  socket.close(code, Buffer.byteLength(reason) > MAX_CLOSE_REASON ? reason.slice(0, MAX_CLOSE_REASON - 3) + '...' : reason);
+}
