@@ -71,6 +71,14 @@ export interface GatewayConfig {
   readinessCacheMs: number;
   /** The AppInstance served: bare user ids in tokens resolve against it, `/readyz` probes it. */
   appInstanceArn?: string;
+  /**
+   * Amazon Chime accounts whose rooms AppInstanceAdmins may manage through the
+   * graph (CHIME_ACCOUNT_IDS, comma-separated account ids). The rooms API is
+   * authorized by the gateway's own AWS credentials, so without this list an
+   * admin could reach every account those credentials reach. `'any'` is the
+   * default only with the embedded local Chime service; unset means none.
+   */
+  chimeAccountIds?: readonly string[] | 'any';
   auth: AuthConfig;
 }
 
@@ -118,6 +126,7 @@ export function loadConfig(env: Env = process.env): StartupConfig {
     return v === undefined || v === '' ? undefined : v;
   };
   const dataDir = DEFAULTS.dataDir;
+  const chime = chimeTarget(value, dataDir);
   return {
     gateway: {
       host: value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
@@ -126,9 +135,10 @@ export function loadConfig(env: Env = process.env): StartupConfig {
       debug: flag('GATEWAY_DEBUG', value('GATEWAY_DEBUG')),
       maxBodyBytes: integer('GATEWAY_MAX_BODY_BYTES', value('GATEWAY_MAX_BODY_BYTES'), DEFAULTS.maxBodyBytes, 1024, 64 * 1024 * 1024),
       readinessCacheMs: DEFAULTS.readinessCacheMs,
+      chimeAccountIds: chimeAccountIds(value('CHIME_ACCOUNT_IDS'), chime.kind === 'local'),
     },
     auth: authConfig(value, production),
-    chime: chimeTarget(value, dataDir),
+    chime,
     dataDir,
     logLevel: oneOf('LOG_LEVEL', value('LOG_LEVEL'), LOG_LEVELS) ?? DEFAULTS.logLevel,
   };
@@ -198,6 +208,18 @@ function authConfig(value: (name: string) => string | undefined, production: boo
     userClaim,
     clockToleranceSeconds: DEFAULTS.clockToleranceSeconds,
   };
+}
+
+const ACCOUNT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** CHIME_ACCOUNT_IDS: a comma-separated list of Amazon Chime account ids (UUIDs), or `*` for any. */
+function chimeAccountIds(raw: string | undefined, local: boolean): readonly string[] | 'any' {
+  if (raw === undefined) return local ? 'any' : [];
+  if (raw === '*') return 'any';
+  const ids = raw.split(',').map((id) => id.trim()).filter(Boolean);
+  const bad = ids.find((id) => !ACCOUNT_ID.test(id));
+  if (bad !== undefined) throw new ConfigError('CHIME_ACCOUNT_IDS', `CHIME_ACCOUNT_IDS must list Amazon Chime account ids (UUIDs) or be *, got "${bad.slice(0, 100)}".`);
+  return ids;
 }
 
 function chimeTarget(value: (name: string) => string | undefined, dataDir: string): ChimeTarget {

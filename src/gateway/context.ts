@@ -34,11 +34,19 @@ export interface ContextOptions {
   debug?: boolean;
   /** Bound on one request's concurrent Chime calls. Default 16. */
   maxConcurrentCalls?: number;
+  /** Amazon Chime accounts the rooms API may reach (GatewayConfig.chimeAccountIds). Default none. */
+  chimeAccountIds?: readonly string[] | 'any';
 }
 
 /** Builds the context of one request. */
 export function createRequestContext(options: ContextOptions, request: { viewer: Viewer | null; requestId: string; logger: Logger }): GatewayContext {
-  const upstream = new Upstream(options.clients, request.viewer, request.logger, options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS);
+  const upstream = new Upstream(
+    options.clients,
+    request.viewer,
+    request.logger,
+    options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS,
+    options.chimeAccountIds ?? [],
+  );
   return {
     viewer: request.viewer,
     requestId: request.requestId,

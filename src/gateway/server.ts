@@ -91,7 +91,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const ready = cachedReadiness(options.readiness ?? defaultReadiness(clients, config.appInstanceArn), config.readinessCacheMs);
 
   const schema = createSchema();
-  const contextOptions = { clients, debug: config.debug };
+  const contextOptions = { clients, debug: config.debug, chimeAccountIds: config.chimeAccountIds };
   const createContext: TransportTarget['createContext'] = (request) => createRequestContext(contextOptions, request);
   const attached = (options.transports ?? []).map((transport) => transport.attach({ httpServer, clients, schema, verifier, createContext, config, logger }));
 

@@ -105,6 +105,8 @@ export class Upstream {
     readonly viewer: Viewer | null,
     private readonly logger: Logger,
     maxConcurrentCalls: number = DEFAULT_MAX_CONCURRENT_CALLS,
+    /** Amazon Chime accounts the rooms API may reach; `'any'` only for the embedded local service or by explicit configuration. */
+    private readonly chimeAccountIds: readonly string[] | 'any' = [],
   ) {
     this.semaphore = new Semaphore(maxConcurrentCalls);
   }
@@ -182,14 +184,34 @@ export class Upstream {
   /**
    * Calls an Amazon Chime (2018 API) operation: accounts, users and chat
    * rooms. IAM-authorized through and through, so AppInstanceAdmin viewers
-   * only. Accounts are not part of any AppInstance, so an admin reaches every
-   * account the gateway's credentials reach: scope those credentials (IAM) to
-   * what the deployment should serve.
+   * only, and only in the accounts the gateway is configured to serve
+   * (CHIME_ACCOUNT_IDS): accounts are not part of any AppInstance, and the
+   * gateway's credentials may reach more of them than its viewers should.
+   * With a list, CreateAccount is refused and ListAccounts shows the listed
+   * accounts only.
    */
   async rooms<I extends RoomsInput, O extends RoomsOutput>(Command: RoomsCommand<I, O>, input: I): Promise<O> {
     const operation = operationOf(Command);
+    const allowed = this.chimeAccountIds;
+    if (allowed !== 'any') {
+      const accountId = (input as { AccountId?: string }).AccountId;
+      const served = accountId === undefined ? operation === 'ListAccounts' : allowed.includes(accountId);
+      if (!served || allowed.length === 0) {
+        throw gatewayError(
+          'FORBIDDEN',
+          allowed.length === 0
+            ? `${operation}: this gateway serves no Amazon Chime accounts (set CHIME_ACCOUNT_IDS).`
+            : `${operation}: ${accountId === undefined ? 'only the configured' : `account ${accountId} is not one of the`} Amazon Chime accounts this gateway serves (CHIME_ACCOUNT_IDS).`,
+        );
+      }
+    }
     await this.requireAppInstanceAdmin(operation);
-    return this.call(operation, () => this.clients.rooms.send(new Command(input)));
+    const output = await this.call(operation, () => this.clients.rooms.send(new Command(input)));
+    if (allowed !== 'any' && operation === 'ListAccounts') {
+      const list = output as { Accounts?: { AccountId?: string }[] };
+      list.Accounts = list.Accounts?.filter((a) => a.AccountId !== undefined && allowed.includes(a.AccountId));
+    }
+    return output;
   }
 
   /**

@@ -78,6 +78,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     maxBodyBytes: DEFAULTS.maxBodyBytes,
     readinessCacheMs: DEFAULTS.readinessCacheMs,
     appInstanceArn: world.appInstanceArn,
+    chimeAccountIds: 'any',
     auth: {
       secret,
       issuer: TEST_ISSUER,

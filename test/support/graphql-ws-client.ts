@@ -25,6 +25,8 @@ export interface SubscriptionGateway {
   transport: SubscriptionTransport;
   /** `ws://127.0.0.1:<port>/graphql`. */
   wsUrl: string;
+  /** Chime SDK Messaging calls the gateway has made so far, by operation name, in order. */
+  upstreamCalls(): string[];
   /** A valid token (1 hour) for a user ARN. */
   tokenFor(userArn: string): Promise<string>;
   /** POSTs a GraphQL request; throws on errors, returns `data`. */
@@ -47,6 +49,14 @@ export async function startSubscriptionGateway(options: { subscriptions?: Subscr
   const chime = await startTestChime(options.chime);
   const world = await createWorld(chime.identity);
   const clients = createChimeClients({ region: 'us-east-1', endpoint: chime.chime.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  const calls: string[] = [];
+  (clients.messaging.middlewareStack as { add: (mw: unknown, opts: object) => void }).add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      calls.push((context.commandName ?? 'Unknown').replace(/Command$/, ''));
+      return next(args);
+    },
+    { step: 'initialize', name: 'testUpstreamCallCounter' },
+  );
   const secret = randomBytes(32);
   const config: GatewayConfig = {
     host: '127.0.0.1',
@@ -68,6 +78,7 @@ export async function startSubscriptionGateway(options: { subscriptions?: Subscr
     clients,
     transport,
     wsUrl: wsUrlOf(gateway.url),
+    upstreamCalls: () => [...calls],
     tokenFor: (userArn) => mintToken(secret, { user: userArn, ttlSeconds: 3600, issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
     async gql(query, variables, token) {
       const response = await fetch(gateway.url, {
