@@ -7,7 +7,8 @@
  *    the gateway over HTTP (p50/p99, and the ratio), sequentially so each
  *    figure is one request's latency;
  *  - gateway requests/s for a typical chat query (autocannon).
- * Usage: npm run build && node bench/gateway.js [--requests 2000] [--seconds 10] [--connections 16]
+ * Usage: npm run build && node bench/gateway.js [--requests 2000] [--seconds 10] [--connections 16] [--main dist/main.js]
+ * (`--main` runs another build, so two builds can be measured side by side.)
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -23,11 +24,12 @@ const args = Object.fromEntries(
 const REQUESTS = Number(args.requests ?? 2000);
 const SECONDS = Number(args.seconds ?? 10);
 const CONNECTIONS = Number(args.connections ?? 16);
+const MAIN = path.resolve(ROOT, args.main ?? 'dist/main.js');
 
 /** Starts the gateway with its embedded local service in a fresh directory; resolves with its URLs and a token for alice. */
 async function startGatewayProcess() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-bench-'));
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+  const child = spawn(process.execPath, [MAIN], {
     cwd: dir,
     env: { ...process.env, PORT: '0', LOCAL_CHIME_PORT: '0', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -10,7 +10,7 @@ import type { LocalChimeOptions } from '../../src/emulator/server';
 import { mintToken } from '../../src/gateway/auth/dev-tokens';
 import { ChimeClients, createChimeClients } from '../../src/gateway/chime-clients';
 import { DEFAULTS, GatewayConfig } from '../../src/gateway/config';
-import { createLogger } from '../../src/gateway/logger';
+import { createLogger, Logger } from '../../src/gateway/logger';
 import { RunningGateway, startGateway } from '../../src/gateway/server';
 import { createSubscriptionTransport, SubscriptionOptions, SubscriptionTransport } from '../../src/gateway/subscriptions';
 import { TEST_AUDIENCE, TEST_ISSUER } from './gateway';
@@ -42,10 +42,11 @@ export const TEST_SUBSCRIPTION_OPTIONS: SubscriptionOptions = {
 /**
  * Starts a local Chime service (with `chime` options: session host, channel
  * flows), a world in it, and a gateway with the graphql-ws transport
- * (`subscriptions` overrides TEST_SUBSCRIPTION_OPTIONS). Like
+ * (`subscriptions` overrides TEST_SUBSCRIPTION_OPTIONS; `logger` default
+ * silent, TEST_LOG_LEVEL=debug to see). Like
  * test/support/gateway.ts, which cannot pass options to the local service.
  */
-export async function startSubscriptionGateway(options: { subscriptions?: SubscriptionOptions; chime?: LocalChimeOptions } = {}): Promise<SubscriptionGateway> {
+export async function startSubscriptionGateway(options: { subscriptions?: SubscriptionOptions; chime?: LocalChimeOptions; logger?: Logger } = {}): Promise<SubscriptionGateway> {
   const chime = await startTestChime(options.chime);
   const world = await createWorld(chime.identity);
   const clients = createChimeClients({ region: 'us-east-1', endpoint: chime.chime.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
@@ -69,7 +70,7 @@ export async function startSubscriptionGateway(options: { subscriptions?: Subscr
     auth: { secret, issuer: TEST_ISSUER, audience: [TEST_AUDIENCE], algorithms: ['HS256'], userClaim: 'sub', clockToleranceSeconds: DEFAULTS.clockToleranceSeconds },
   };
   const transport = createSubscriptionTransport({ ...TEST_SUBSCRIPTION_OPTIONS, ...options.subscriptions });
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const gateway = await startGateway({ config, clients, logger, transports: [transport] });
   return {
     chime,

@@ -538,23 +538,14 @@ export type ChannelBanEdge = {
   node: ChannelBan;
 };
 
-/** A channel was created, updated or deleted. */
+/** A channel was created, updated or deleted: `type` is CREATE_CHANNEL, UPDATE_CHANNEL or DELETE_CHANNEL. */
 export type ChannelChangeEvent = ChatEvent & {
   __typename?: 'ChannelChangeEvent';
-  /** The channel as it is after the event (no upstream call for the fields Chime sent: name, mode, privacy, metadata, timestamps). */
-  channel: Channel;
+  /** The channel as it is after the event (never null; no upstream call for the fields Chime sent: name, mode, privacy, metadata, timestamps). */
+  channel?: Maybe<Channel>;
   /** What happened. */
-  type: ChannelChangeEventType;
+  type: ChatEventType;
 };
-
-/** What happened to a channel (Chime's event type). */
-export type ChannelChangeEventType =
-  /** The channel was created. */
-  | 'CREATE_CHANNEL'
-  /** It was deleted: subscriptions to it end with FORBIDDEN after this event. */
-  | 'DELETE_CHANNEL'
-  /** Its name, mode or metadata changed. */
-  | 'UPDATE_CHANNEL';
 
 /** A page of channels. */
 export type ChannelConnection = {
@@ -568,10 +559,12 @@ export type ChannelConnection = {
 /** A CONTROL message arrived (typing indicators and the like): not part of the channel's history. */
 export type ChannelControlEvent = ChatEvent & {
   __typename?: 'ChannelControlEvent';
-  /** The message's channel. */
-  channel: Channel;
+  /** The message's channel (never null). */
+  channel?: Maybe<Channel>;
   /** The control message: `sender`, `content` (up to 30 bytes), `createdAt` (no upstream call). */
   message: ChannelMessage;
+  /** CREATE_CHANNEL_MESSAGE. */
+  type: ChatEventType;
 };
 
 /** A channel in a list. */
@@ -755,29 +748,18 @@ export type ChannelMembershipEdge = {
   node: ChannelMembership;
 };
 
-/** Members were added, updated or removed. */
+/** Members were added, updated or removed: `type` is one of the ..._CHANNEL_MEMBERSHIP values. */
 export type ChannelMembershipEvent = ChatEvent & {
   __typename?: 'ChannelMembershipEvent';
-  /** The channel. */
-  channel: Channel;
+  /** The channel (never null). */
+  channel?: Maybe<Channel>;
   /** True when the viewer is one of the members concerned: the viewer was added to, moved in or removed from the channel. */
   includesViewer: Scalars['Boolean']['output'];
   /** The memberships concerned: one, or several for BATCH_CREATE_CHANNEL_MEMBERSHIP (no upstream call for `member`, `type` and `subChannelId`). */
   memberships: Array<ChannelMembership>;
   /** What happened. */
-  type: ChannelMembershipEventType;
+  type: ChatEventType;
 };
-
-/** What happened to channel memberships (Chime's event type). */
-export type ChannelMembershipEventType =
-  /** Several members were added at once. */
-  | 'BATCH_CREATE_CHANNEL_MEMBERSHIP'
-  /** A member was added. */
-  | 'CREATE_CHANNEL_MEMBERSHIP'
-  /** A member was removed, left or was banned. */
-  | 'DELETE_CHANNEL_MEMBERSHIP'
-  /** A membership changed (for example moved to another sub-channel of an elastic channel). */
-  | 'UPDATE_CHANNEL_MEMBERSHIP';
 
 /** A member's own settings on its membership (Chime's ChannelMembershipPreferences). */
 export type ChannelMembershipPreferences = {
@@ -859,41 +841,18 @@ export type ChannelMessageEdge = {
   node: ChannelMessage;
 };
 
-/** A STANDARD message was created, edited, redacted or deleted (or, with a channel flow, is pending, denied or failed). */
+/** A STANDARD message was created, edited, redacted or deleted (or, with a channel flow, is pending, denied or failed): `type` is one of the ..._CHANNEL_MESSAGE values. */
 export type ChannelMessageEvent = ChatEvent & {
   __typename?: 'ChannelMessageEvent';
-  /** The message's channel. */
-  channel: Channel;
+  /** The message's channel (never null). */
+  channel?: Maybe<Channel>;
   /** The message as it is after the event (no upstream call for its own fields); after DELETE_CHANNEL_MESSAGE, as it was. */
   message: ChannelMessage;
   /** True when the gateway replayed the message after losing the viewer's messaging session for a while (ListChannelMessages); it carries the message's latest content. */
   recovered: Scalars['Boolean']['output'];
   /** What happened. */
-  type: ChannelMessageEventType;
+  type: ChatEventType;
 };
-
-/** What happened to a message (Chime's event type, `x-amz-chime-event-type`). */
-export type ChannelMessageEventType =
-  /** The message was sent. */
-  | 'CREATE_CHANNEL_MESSAGE'
-  /** It was deleted: remove it from the view. */
-  | 'DELETE_CHANNEL_MESSAGE'
-  /** Channel flows, to the sender only: the processor denied the message. */
-  | 'DENIED_CREATE_CHANNEL_MESSAGE'
-  /** Channel flows, to the sender only: the processor denied the edit. */
-  | 'DENIED_UPDATE_CHANNEL_MESSAGE'
-  /** Channel flows, to the sender only: the processor failed on the message. */
-  | 'FAILED_CREATE_CHANNEL_MESSAGE'
-  /** Channel flows, to the sender only: the processor failed on the edit. */
-  | 'FAILED_UPDATE_CHANNEL_MESSAGE'
-  /** Channel flows, to the sender only: the message waits for the flow's processor. */
-  | 'PENDING_CREATE_CHANNEL_MESSAGE'
-  /** Channel flows, to the sender only: the edit waits for the flow's processor. */
-  | 'PENDING_UPDATE_CHANNEL_MESSAGE'
-  /** It was redacted: content and metadata are gone. */
-  | 'REDACT_CHANNEL_MESSAGE'
-  /** Its content was edited. */
-  | 'UPDATE_CHANNEL_MESSAGE';
 
 /** What `channelMessageEvents` delivers. */
 export type ChannelMessageFeedEvent = ChannelMessageEvent | ResyncRequiredEvent;
@@ -980,11 +939,56 @@ export type ChannelSearchFieldInput = {
   values: Array<Scalars['ID']['input']>;
 };
 
-/** Something that happened in the viewer's chat, as Chime reported it on the viewer's messaging session. */
+/**
+ * Something that happened in the viewer's chat, as Chime reported it on the
+ * viewer's messaging session. Every event type has `type` and `channel`, so a
+ * client can select them on `ChatEvent` without fragments.
+ */
 export type ChatEvent = {
   /** The channel it happened in (no upstream call until a field beyond `id` and `arn` needs one); null only for a ResyncRequiredEvent about the viewer's whole channel list. */
   channel?: Maybe<Channel>;
+  /** What happened (Chime's event type). */
+  type: ChatEventType;
 };
+
+/** What happened: Chime's event type (`x-amz-chime-event-type`), and RESYNC from the gateway. */
+export type ChatEventType =
+  /** Several members were added at once. */
+  | 'BATCH_CREATE_CHANNEL_MEMBERSHIP'
+  /** A channel was created. */
+  | 'CREATE_CHANNEL'
+  /** A member was added. */
+  | 'CREATE_CHANNEL_MEMBERSHIP'
+  /** A message was sent (a CONTROL one too: see ChannelControlEvent). */
+  | 'CREATE_CHANNEL_MESSAGE'
+  /** A channel was deleted: subscriptions to it end with FORBIDDEN after this event. */
+  | 'DELETE_CHANNEL'
+  /** A member was removed, left or was banned. */
+  | 'DELETE_CHANNEL_MEMBERSHIP'
+  /** A message was deleted: remove it from the view. */
+  | 'DELETE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the processor denied the message. */
+  | 'DENIED_CREATE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the processor denied the edit. */
+  | 'DENIED_UPDATE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the processor failed on the message. */
+  | 'FAILED_CREATE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the processor failed on the edit. */
+  | 'FAILED_UPDATE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the message waits for the flow's processor. */
+  | 'PENDING_CREATE_CHANNEL_MESSAGE'
+  /** Channel flows, to the sender only: the edit waits for the flow's processor. */
+  | 'PENDING_UPDATE_CHANNEL_MESSAGE'
+  /** A message was redacted: content and metadata are gone. */
+  | 'REDACT_CHANNEL_MESSAGE'
+  /** The gateway could not replay what the viewer missed (ResyncRequiredEvent). */
+  | 'RESYNC'
+  /** A channel's name, mode or metadata changed. */
+  | 'UPDATE_CHANNEL'
+  /** A membership changed (for example moved to another sub-channel of an elastic channel). */
+  | 'UPDATE_CHANNEL_MEMBERSHIP'
+  /** A message's content was edited. */
+  | 'UPDATE_CHANNEL_MESSAGE';
 
 /**
  * An Amazon Chime account (Amazon Chime API): the home of chat rooms and their
@@ -2295,6 +2299,8 @@ export type ResyncRequiredEvent = ChatEvent & {
   reason: ResyncReason;
   /** Start of the period that could not be replayed. */
   since: Scalars['DateTime']['output'];
+  /** RESYNC. */
+  type: ChatEventType;
 };
 
 /** An Amazon Chime chat room of an account. AppInstanceAdmins only. */
@@ -2873,13 +2879,13 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
-  ChannelFeedEvent: ( Omit<ChannelChangeEvent, 'channel'> & { channel: _RefType['Channel'] } ) | ( Omit<ChannelControlEvent, 'channel' | 'message'> & { channel: _RefType['Channel'], message: _RefType['ChannelMessage'] } ) | ( Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel: _RefType['Channel'], memberships: Array<_RefType['ChannelMembership']> } ) | ( Omit<ResyncRequiredEvent, 'channel'> & { channel?: Maybe<_RefType['Channel']> } );
-  ChannelMessageFeedEvent: ( Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel: _RefType['Channel'], message: _RefType['ChannelMessage'] } ) | ( Omit<ResyncRequiredEvent, 'channel'> & { channel?: Maybe<_RefType['Channel']> } );
+  ChannelFeedEvent: ( Omit<ChannelChangeEvent, 'channel'> & { channel?: Maybe<_RefType['Channel']> } ) | ( Omit<ChannelControlEvent, 'channel' | 'message'> & { channel?: Maybe<_RefType['Channel']>, message: _RefType['ChannelMessage'] } ) | ( Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel?: Maybe<_RefType['Channel']>, memberships: Array<_RefType['ChannelMembership']> } ) | ( Omit<ResyncRequiredEvent, 'channel'> & { channel?: Maybe<_RefType['Channel']> } );
+  ChannelMessageFeedEvent: ( Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel?: Maybe<_RefType['Channel']>, message: _RefType['ChannelMessage'] } ) | ( Omit<ResyncRequiredEvent, 'channel'> & { channel?: Maybe<_RefType['Channel']> } );
 };
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
-  ChatEvent: ( Omit<ChannelChangeEvent, 'channel'> & { channel: _RefType['Channel'] } ) | ( Omit<ChannelControlEvent, 'channel' | 'message'> & { channel: _RefType['Channel'], message: _RefType['ChannelMessage'] } ) | ( Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel: _RefType['Channel'], memberships: Array<_RefType['ChannelMembership']> } ) | ( Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel: _RefType['Channel'], message: _RefType['ChannelMessage'] } ) | ( Omit<ResyncRequiredEvent, 'channel'> & { channel?: Maybe<_RefType['Channel']> } );
+  ChatEvent: ( Omit<ChannelChangeEvent, 'channel'> & { channel?: Maybe<_RefType['Channel']> } ) | ( Omit<ChannelControlEvent, 'channel' | 'message'> & { channel?: Maybe<_RefType['Channel']>, message: _RefType['ChannelMessage'] } ) | ( Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel?: Maybe<_RefType['Channel']>, memberships: Array<_RefType['ChannelMembership']> } ) | ( Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel?: Maybe<_RefType['Channel']>, message: _RefType['ChannelMessage'] } ) | ( Omit<ResyncRequiredEvent, 'channel'> & { channel?: Maybe<_RefType['Channel']> } );
   Identity: ( IdentityModel ) | ( IdentityModel );
   Node: ( AppInstanceModel ) | ( IdentityModel ) | ( IdentityModel ) | ( ChannelModel ) | ( BanModel ) | ( ChannelFlowModel ) | ( MembershipModel ) | ( MessageModel ) | ( ModeratorModel ) | ( ChimeAccountModel ) | ( ChimeUserModel ) | ( RoomModel ) | ( RoomMembershipModel );
 };
@@ -2912,10 +2918,9 @@ export type ResolversTypes = {
   ChannelBan: ResolverTypeWrapper<BanModel>;
   ChannelBanConnection: ResolverTypeWrapper<Omit<ChannelBanConnection, 'edges'> & { edges: Array<ResolversTypes['ChannelBanEdge']> }>;
   ChannelBanEdge: ResolverTypeWrapper<Omit<ChannelBanEdge, 'node'> & { node: ResolversTypes['ChannelBan'] }>;
-  ChannelChangeEvent: ResolverTypeWrapper<Omit<ChannelChangeEvent, 'channel'> & { channel: ResolversTypes['Channel'] }>;
-  ChannelChangeEventType: ChannelChangeEventType;
+  ChannelChangeEvent: ResolverTypeWrapper<Omit<ChannelChangeEvent, 'channel'> & { channel?: Maybe<ResolversTypes['Channel']> }>;
   ChannelConnection: ResolverTypeWrapper<Omit<ChannelConnection, 'edges'> & { edges: Array<ResolversTypes['ChannelEdge']> }>;
-  ChannelControlEvent: ResolverTypeWrapper<Omit<ChannelControlEvent, 'channel' | 'message'> & { channel: ResolversTypes['Channel'], message: ResolversTypes['ChannelMessage'] }>;
+  ChannelControlEvent: ResolverTypeWrapper<Omit<ChannelControlEvent, 'channel' | 'message'> & { channel?: Maybe<ResolversTypes['Channel']>, message: ResolversTypes['ChannelMessage'] }>;
   ChannelEdge: ResolverTypeWrapper<Omit<ChannelEdge, 'node'> & { node: ResolversTypes['Channel'] }>;
   ChannelExpirationSettings: ResolverTypeWrapper<ChannelExpirationSettings>;
   ChannelExpirationSettingsInput: ChannelExpirationSettingsInput;
@@ -2929,16 +2934,14 @@ export type ResolversTypes = {
   ChannelMembership: ResolverTypeWrapper<MembershipModel>;
   ChannelMembershipConnection: ResolverTypeWrapper<Omit<ChannelMembershipConnection, 'edges'> & { edges: Array<ResolversTypes['ChannelMembershipEdge']> }>;
   ChannelMembershipEdge: ResolverTypeWrapper<Omit<ChannelMembershipEdge, 'node'> & { node: ResolversTypes['ChannelMembership'] }>;
-  ChannelMembershipEvent: ResolverTypeWrapper<Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel: ResolversTypes['Channel'], memberships: Array<ResolversTypes['ChannelMembership']> }>;
-  ChannelMembershipEventType: ChannelMembershipEventType;
+  ChannelMembershipEvent: ResolverTypeWrapper<Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel?: Maybe<ResolversTypes['Channel']>, memberships: Array<ResolversTypes['ChannelMembership']> }>;
   ChannelMembershipPreferences: ResolverTypeWrapper<ChannelMembershipPreferences>;
   ChannelMembershipPreferencesInput: ChannelMembershipPreferencesInput;
   ChannelMembershipType: ChannelMembershipType;
   ChannelMessage: ResolverTypeWrapper<MessageModel>;
   ChannelMessageConnection: ResolverTypeWrapper<Omit<ChannelMessageConnection, 'edges'> & { edges: Array<ResolversTypes['ChannelMessageEdge']> }>;
   ChannelMessageEdge: ResolverTypeWrapper<MessageEdgeModel>;
-  ChannelMessageEvent: ResolverTypeWrapper<Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel: ResolversTypes['Channel'], message: ResolversTypes['ChannelMessage'] }>;
-  ChannelMessageEventType: ChannelMessageEventType;
+  ChannelMessageEvent: ResolverTypeWrapper<Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel?: Maybe<ResolversTypes['Channel']>, message: ResolversTypes['ChannelMessage'] }>;
   ChannelMessageFeedEvent: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChannelMessageFeedEvent']>;
   ChannelMessagePersistenceType: ChannelMessagePersistenceType;
   ChannelMessageStatus: ChannelMessageStatus;
@@ -2950,6 +2953,7 @@ export type ResolversTypes = {
   ChannelPrivacy: ChannelPrivacy;
   ChannelSearchFieldInput: ChannelSearchFieldInput;
   ChatEvent: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['ChatEvent']>;
+  ChatEventType: ChatEventType;
   ChimeAccount: ResolverTypeWrapper<ChimeAccountModel>;
   ChimeAccountConnection: ResolverTypeWrapper<Omit<ChimeAccountConnection, 'edges'> & { edges: Array<ResolversTypes['ChimeAccountEdge']> }>;
   ChimeAccountEdge: ResolverTypeWrapper<Omit<ChimeAccountEdge, 'node'> & { node: ResolversTypes['ChimeAccount'] }>;
@@ -3104,9 +3108,9 @@ export type ResolversParentTypes = {
   ChannelBan: BanModel;
   ChannelBanConnection: Omit<ChannelBanConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelBanEdge']> };
   ChannelBanEdge: Omit<ChannelBanEdge, 'node'> & { node: ResolversParentTypes['ChannelBan'] };
-  ChannelChangeEvent: Omit<ChannelChangeEvent, 'channel'> & { channel: ResolversParentTypes['Channel'] };
+  ChannelChangeEvent: Omit<ChannelChangeEvent, 'channel'> & { channel?: Maybe<ResolversParentTypes['Channel']> };
   ChannelConnection: Omit<ChannelConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelEdge']> };
-  ChannelControlEvent: Omit<ChannelControlEvent, 'channel' | 'message'> & { channel: ResolversParentTypes['Channel'], message: ResolversParentTypes['ChannelMessage'] };
+  ChannelControlEvent: Omit<ChannelControlEvent, 'channel' | 'message'> & { channel?: Maybe<ResolversParentTypes['Channel']>, message: ResolversParentTypes['ChannelMessage'] };
   ChannelEdge: Omit<ChannelEdge, 'node'> & { node: ResolversParentTypes['Channel'] };
   ChannelExpirationSettings: ChannelExpirationSettings;
   ChannelExpirationSettingsInput: ChannelExpirationSettingsInput;
@@ -3120,13 +3124,13 @@ export type ResolversParentTypes = {
   ChannelMembership: MembershipModel;
   ChannelMembershipConnection: Omit<ChannelMembershipConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelMembershipEdge']> };
   ChannelMembershipEdge: Omit<ChannelMembershipEdge, 'node'> & { node: ResolversParentTypes['ChannelMembership'] };
-  ChannelMembershipEvent: Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel: ResolversParentTypes['Channel'], memberships: Array<ResolversParentTypes['ChannelMembership']> };
+  ChannelMembershipEvent: Omit<ChannelMembershipEvent, 'channel' | 'memberships'> & { channel?: Maybe<ResolversParentTypes['Channel']>, memberships: Array<ResolversParentTypes['ChannelMembership']> };
   ChannelMembershipPreferences: ChannelMembershipPreferences;
   ChannelMembershipPreferencesInput: ChannelMembershipPreferencesInput;
   ChannelMessage: MessageModel;
   ChannelMessageConnection: Omit<ChannelMessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelMessageEdge']> };
   ChannelMessageEdge: MessageEdgeModel;
-  ChannelMessageEvent: Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel: ResolversParentTypes['Channel'], message: ResolversParentTypes['ChannelMessage'] };
+  ChannelMessageEvent: Omit<ChannelMessageEvent, 'channel' | 'message'> & { channel?: Maybe<ResolversParentTypes['Channel']>, message: ResolversParentTypes['ChannelMessage'] };
   ChannelMessageFeedEvent: ResolversUnionTypes<ResolversParentTypes>['ChannelMessageFeedEvent'];
   ChannelModerator: ModeratorModel;
   ChannelModeratorConnection: Omit<ChannelModeratorConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChannelModeratorEdge']> };
@@ -3409,8 +3413,8 @@ export type ChannelBanEdgeResolvers<ContextType = GatewayContext, ParentType ext
 };
 
 export type ChannelChangeEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelChangeEvent'] = ResolversParentTypes['ChannelChangeEvent']> = {
-  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
-  type?: Resolver<ResolversTypes['ChannelChangeEventType'], ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ChatEventType'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -3421,8 +3425,9 @@ export type ChannelConnectionResolvers<ContextType = GatewayContext, ParentType 
 };
 
 export type ChannelControlEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelControlEvent'] = ResolversParentTypes['ChannelControlEvent']> = {
-  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['ChannelMessage'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ChatEventType'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -3502,10 +3507,10 @@ export type ChannelMembershipEdgeResolvers<ContextType = GatewayContext, ParentT
 };
 
 export type ChannelMembershipEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelMembershipEvent'] = ResolversParentTypes['ChannelMembershipEvent']> = {
-  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
   includesViewer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   memberships?: Resolver<Array<ResolversTypes['ChannelMembership']>, ParentType, ContextType>;
-  type?: Resolver<ResolversTypes['ChannelMembershipEventType'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ChatEventType'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -3547,10 +3552,10 @@ export type ChannelMessageEdgeResolvers<ContextType = GatewayContext, ParentType
 };
 
 export type ChannelMessageEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChannelMessageEvent'] = ResolversParentTypes['ChannelMessageEvent']> = {
-  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['ChannelMessage'], ParentType, ContextType>;
   recovered?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  type?: Resolver<ResolversTypes['ChannelMessageEventType'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ChatEventType'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -3582,6 +3587,7 @@ export type ChannelModeratorEdgeResolvers<ContextType = GatewayContext, ParentTy
 export type ChatEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChatEvent'] = ResolversParentTypes['ChatEvent']> = {
   __resolveType: TypeResolveFn<'ChannelChangeEvent' | 'ChannelControlEvent' | 'ChannelMembershipEvent' | 'ChannelMessageEvent' | 'ResyncRequiredEvent', ParentType, ContextType>;
   channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ChatEventType'], ParentType, ContextType>;
 };
 
 export type ChimeAccountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ChimeAccount'] = ResolversParentTypes['ChimeAccount']> = {
@@ -3918,6 +3924,7 @@ export type ResyncRequiredEventResolvers<ContextType = GatewayContext, ParentTyp
   channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['ResyncReason'], ParentType, ContextType>;
   since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ChatEventType'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

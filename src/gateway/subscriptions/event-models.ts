@@ -21,6 +21,7 @@ export interface ChannelMessageEventModel {
 /** A CONTROL message. */
 export interface ChannelControlEventModel {
   __typename: 'ChannelControlEvent';
+  type: MessageEventType;
   channel: ChannelModel;
   message: MessageModel;
 }
@@ -44,6 +45,7 @@ export interface ChannelChangeEventModel {
 /** RESYNC: refetch the channel, or the channel list. */
 export interface ResyncRequiredEventModel {
   __typename: 'ResyncRequiredEvent';
+  type: 'RESYNC';
   channel: ChannelModel | null;
   reason: ResyncReason;
   since: Date;
@@ -52,8 +54,8 @@ export interface ResyncRequiredEventModel {
 /** Any `ChatEvent`. */
 export type ChatEventModel = ChannelMessageEventModel | ChannelControlEventModel | ChannelMembershipEventModel | ChannelChangeEventModel | ResyncRequiredEventModel;
 
-/** The `ChatEvent` type names. */
-export type ChatEventType = ChatEventModel['__typename'];
+/** The GraphQL type names of `ChatEvent` models. */
+export type ChatEventTypename = ChatEventModel['__typename'];
 
 /** What `channelMessageEvents` delivers. */
 export type ChannelMessageFeedModel = ChannelMessageEventModel | ResyncRequiredEventModel;
@@ -82,7 +84,7 @@ function toModel(event: RealtimeEvent, viewerArn: string): ChatEventModel | null
     case 'message': {
       const message = messageModel(event.channelArn, event.message);
       const channel = channelModel(event.channelArn);
-      if (event.messageType === 'CONTROL') return { __typename: 'ChannelControlEvent', channel, message };
+      if (event.messageType === 'CONTROL') return { __typename: 'ChannelControlEvent', type: event.type, channel, message };
       return { __typename: 'ChannelMessageEvent', channel, type: event.type, message, recovered: event.backfilled };
     }
     case 'membership':
@@ -101,7 +103,7 @@ function toModel(event: RealtimeEvent, viewerArn: string): ChatEventModel | null
     case 'channel':
       return { __typename: 'ChannelChangeEvent', channel: channelModel(event.channelArn, { channel: event.channel }), type: event.type };
     case 'resync':
-      return { __typename: 'ResyncRequiredEvent', channel: event.channelArn ? channelModel(event.channelArn) : null, reason: event.reason, since: event.since };
+      return { __typename: 'ResyncRequiredEvent', type: 'RESYNC', channel: event.channelArn ? channelModel(event.channelArn) : null, reason: event.reason, since: event.since };
     default:
       // CHANNEL_DETAILS (prefetch is off), unknown event types, and terminal events, which end subscriptions instead.
       return null;

@@ -13,7 +13,7 @@ import { channelArnOfId } from '../input-limits';
 import type { RealtimeHub } from '../realtime';
 import type { Viewer } from '../viewer';
 import { Complete } from '../resolvers/complete';
-import { ChannelFeedModel, ChannelMessageFeedModel, ChatEventModel, ChatEventType } from './event-models';
+import { ChannelFeedModel, ChannelMessageFeedModel, ChatEventModel, ChatEventTypename } from './event-models';
 import { chatEventStream } from './event-stream';
 
 /** What the subscribe resolvers need from the transport, passed as the subscribe phase's root value. */
@@ -30,7 +30,7 @@ export interface SubscriptionRoot {
 /** What each field delivers. */
 const CHANNEL_MESSAGE_EVENTS: ReadonlySet<ChannelMessageFeedModel['__typename']> = new Set(['ChannelMessageEvent', 'ResyncRequiredEvent']);
 const CHANNEL_EVENTS: ReadonlySet<ChannelFeedModel['__typename']> = new Set(['ChannelMembershipEvent', 'ChannelChangeEvent', 'ChannelControlEvent', 'ResyncRequiredEvent']);
-const VIEWER_EVENTS: ReadonlySet<ChatEventType> = new Set([...CHANNEL_MESSAGE_EVENTS, ...CHANNEL_EVENTS]);
+const VIEWER_EVENTS: ReadonlySet<ChatEventTypename> = new Set([...CHANNEL_MESSAGE_EVENTS, ...CHANNEL_EVENTS]);
 
 /** Subscription resolvers. */
 export const Subscription: Complete<SubscriptionResolvers<GatewayContext>> = {
