@@ -45,6 +45,8 @@ export function createChimeClients(connection: ChimeConnection): ChimeClients {
     maxAttempts: connection.maxAttempts ?? 3,
     retryMode: 'standard',
     requestHandler,
+    // The middleware stack is resolved once per command class instead of on every call (the gateway never changes it).
+    cacheMiddleware: true,
   };
   const messaging = new ChimeSDKMessagingClient(config);
   const identity = new ChimeSDKIdentityClient(config);

@@ -11,7 +11,11 @@ import { AddressInfo } from 'node:net';
 import { ApolloServer, ApolloServerPlugin, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { DescribeAppInstanceCommand, ListAppInstancesCommand } from '@aws-sdk/client-chime-sdk-identity';
 import { ChimeClients } from './chime-clients';
 import { GatewayConfig } from './config';
@@ -110,6 +114,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // Usage reporting stays off even if APOLLO_KEY is in the environment: queries and errors never leave the gateway.
+      ApolloServerPluginUsageReportingDisabled(),
+      // The schema has no @cacheControl hints, so every response is uncacheable; saying so directly spares a hook on every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
       ...(config.debug ? [chimeCallsPlugin()] : []),
       errorLoggingPlugin(),
       transportsPlugin(attached),
@@ -287,6 +296,19 @@ function transportsPlugin(attached: Array<{ close(): Promise<void> }>): ApolloSe
       return {
         async drainServer() {
           await Promise.all(attached.map((transport) => transport.close()));
+        },
+      };
+    },
+  };
+}
+
+/** `cache-control: no-store` on every GraphQL response, as Apollo's cache-control plugin answers for a schema without cache hints. */
+function noStorePlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('cache-control', 'no-store');
         },
       };
     },

@@ -27,8 +27,8 @@ export interface SubscriptionGateway {
   wsUrl: string;
   /** Chime SDK Messaging calls the gateway has made so far, by operation name, in order. */
   upstreamCalls(): string[];
-  /** A valid token (1 hour) for a user ARN. */
-  tokenFor(userArn: string): Promise<string>;
+  /** A token for a user ARN, valid for `ttlSeconds` (default an hour; negative: expired). */
+  tokenFor(userArn: string, ttlSeconds?: number): Promise<string>;
   /** POSTs a GraphQL request; throws on errors, returns `data`. */
   gql<T = any>(query: string, variables: object, token: string): Promise<T>;
   close(): Promise<void>;
@@ -80,7 +80,7 @@ export async function startSubscriptionGateway(options: { subscriptions?: Subscr
     transport,
     wsUrl: wsUrlOf(gateway.url),
     upstreamCalls: () => [...calls],
-    tokenFor: (userArn) => mintToken(secret, { user: userArn, ttlSeconds: 3600, issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
+    tokenFor: (userArn, ttlSeconds = 3600) => mintToken(secret, { user: userArn, ttlSeconds, issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
     async gql(query, variables, token) {
       const response = await fetch(gateway.url, {
         method: 'POST',

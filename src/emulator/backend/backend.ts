@@ -38,6 +38,8 @@ export class Backend implements ArnScope {
   private readonly clock: () => number;
   private lastNow = 0;
   private readonly statements = new Map<string, Statement>();
+  /** One wrapper for every transaction: better-sqlite3 builds four functions per `db.transaction()` call. */
+  private readonly inTransaction: <T>(fn: () => T) => T;
 
   constructor(options: BackendOptions) {
     this.db = options.db;
@@ -47,6 +49,7 @@ export class Backend implements ArnScope {
     this.clock = options.clock ?? Date.now;
     this.tokens = new PageTokens(this.db);
     this.channelFlows = options.channelFlows ?? {};
+    this.inTransaction = this.db.transaction(<T>(fn: () => T): T => fn()) as <T>(fn: () => T) => T;
   }
 
   /** Current time in ms; never goes backwards within the process, so ordering by time stays stable. */
@@ -75,6 +78,6 @@ export class Backend implements ArnScope {
 
   /** Runs `fn` in one SQLite transaction (all or nothing). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.inTransaction(fn);
   }
 }

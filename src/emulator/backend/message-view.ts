@@ -135,7 +135,23 @@ export function messageRecipients(backend: Backend, row: MessageRow): string[] {
   return channelRecipients(backend, row.channel_arn);
 }
 
-/** A message event (CREATE_CHANNEL_MESSAGE, PENDING_UPDATE_CHANNEL_MESSAGE, ...) of the row as it now reads. */
+/**
+ * A message event (CREATE_CHANNEL_MESSAGE, PENDING_UPDATE_CHANNEL_MESSAGE, ...)
+ * of the row as it now reads. The payload is built on first read, from a
+ * copy of the row taken now: most sends reach no open session, and building
+ * it cost as much as the message insert.
+ */
 export function messageEvent(eventType: string, row: MessageWithSender, recipients: readonly string[]): ChannelEvent {
-  return { eventType, messageType: row.type, persistence: row.persistence, channelArn: row.channel_arn, payload: messagePayload(row), recipients };
+  const snapshot = { ...row };
+  let payload: Record<string, unknown> | undefined;
+  return {
+    eventType,
+    messageType: row.type,
+    persistence: row.persistence,
+    channelArn: row.channel_arn,
+    get payload() {
+      return (payload ??= messagePayload(snapshot));
+    },
+    recipients,
+  };
 }

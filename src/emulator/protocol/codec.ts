@@ -144,37 +144,100 @@ function fromJson(path: string, shape: Shape, value: unknown): unknown {
 export function encodeOutput(op: OperationSpec, output: Record<string, unknown> | undefined, requestId: string): WireResponse {
   const headers: Record<string, string> = { 'x-amzn-requestid': requestId };
   const body: Record<string, unknown> = {};
-  for (const member of Object.values(op.output.members ?? {})) {
+  let bodyMembers = 0;
+  for (const member of outputMembersOf(op)) {
     const value = output?.[member.name];
     if (value === undefined || value === null) continue;
-    if (member.location === 'header') headers[member.locationName.toLowerCase()] = String(value);
-    else if (member.location === 'body') body[member.locationName] = toJson(member.shape, value);
+    if (member.header !== undefined) headers[member.header] = String(value);
+    else if (member.encode !== undefined) {
+      body[member.wire] = member.encode === identity ? value : member.encode(value);
+      bodyMembers += 1;
+    }
   }
-  const hasBody = Object.keys(body).length > 0 || op.responseCode !== 204;
+  const hasBody = bodyMembers > 0 || op.responseCode !== 204;
   if (hasBody) headers['content-type'] = 'application/json';
   return { status: op.responseCode, headers, body: hasBody && op.responseCode !== 204 ? JSON.stringify(body) : '' };
 }
 
-function toJson(shape: Shape, value: unknown): unknown {
+/** Turns a value of one shape into its JSON form. */
+type Encoder = (value: unknown) => unknown;
+
+/** An output member, resolved once: a header (lower-cased name) or a body member with its encoder. */
+interface OutputMember {
+  name: string;
+  wire: string;
+  header?: string;
+  encode?: Encoder;
+}
+
+const identity: Encoder = (value) => value;
+const encoders = new WeakMap<Shape, Encoder>();
+const outputMembers = new WeakMap<OperationSpec, OutputMember[]>();
+
+function outputMembersOf(op: OperationSpec): OutputMember[] {
+  let members = outputMembers.get(op);
+  if (!members) {
+    members = Object.values(op.output.members ?? {}).map((m) => ({
+      name: m.name,
+      wire: m.locationName,
+      header: m.location === 'header' ? m.locationName.toLowerCase() : undefined,
+      encode: m.location === 'body' ? encoderOf(m.shape) : undefined,
+    }));
+    outputMembers.set(op, members);
+  }
+  return members;
+}
+
+/**
+ * The encoder of a shape, built once per shape: listings encode thousands of
+ * nested values per second, and walking the model per value cost more than
+ * the JSON serialization itself. Scalars other than timestamps pass through.
+ */
+function encoderOf(shape: Shape): Encoder {
+  const known = encoders.get(shape);
+  if (known) return known;
+  let encoder: Encoder;
   switch (shape.type) {
     case 'structure': {
-      const out: Record<string, unknown> = {};
-      const obj = value as Record<string, unknown>;
-      for (const m of Object.values(shape.members ?? {})) {
-        const v = obj[m.name];
-        if (v !== undefined && v !== null) out[m.locationName] = toJson(m.shape, v);
-      }
-      return out;
+      // Member encoders resolve on first use, so a shape that contains itself still compiles.
+      let fields: { name: string; wire: string; encode: Encoder }[] | undefined;
+      encoder = (value) => {
+        fields ??= Object.values(shape.members ?? {}).map((m) => ({ name: m.name, wire: m.locationName, encode: encoderOf(m.shape) }));
+        const out: Record<string, unknown> = {};
+        const obj = value as Record<string, unknown>;
+        for (const f of fields) {
+          const v = obj[f.name];
+          if (v !== undefined && v !== null) out[f.wire] = f.encode === identity ? v : f.encode(v);
+        }
+        return out;
+      };
+      break;
     }
-    case 'list':
-      return (value as unknown[]).map((v) => toJson(shape.member ?? { type: 'string' }, v));
-    case 'map':
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toJson(shape.value ?? { type: 'string' }, v)]));
-    case 'timestamp': {
-      const ms = value instanceof Date ? value.getTime() : Number(value);
-      return shape.timestampFormat === 'iso8601' ? new Date(ms).toISOString() : ms / 1000;
+    case 'list': {
+      const item = shape.member ?? { type: 'string' };
+      encoder = (value) => {
+        const encode = encoderOf(item);
+        return encode === identity ? (value as unknown[]).slice() : (value as unknown[]).map((v) => encode(v));
+      };
+      break;
     }
+    case 'map': {
+      const item = shape.value ?? { type: 'string' };
+      encoder = (value) => {
+        const encode = encoderOf(item);
+        return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, encode(v)]));
+      };
+      break;
+    }
+    case 'timestamp':
+      encoder =
+        shape.timestampFormat === 'iso8601'
+          ? (value) => new Date(value instanceof Date ? value.getTime() : Number(value)).toISOString()
+          : (value) => (value instanceof Date ? value.getTime() : Number(value)) / 1000;
+      break;
     default:
-      return value;
+      encoder = identity;
   }
+  encoders.set(shape, encoder);
+  return encoder;
 }

@@ -12,19 +12,35 @@ export interface RouteMatch {
   labels: Record<string, string>;
 }
 
+/** One route, with its template taken apart once. */
+interface Route {
+  operation: OperationSpec;
+  /** Literal segments by position: every one must match. */
+  literals: [number, string][];
+  /** Label names by position. */
+  labels: [number, string][];
+  fixedQuery: [string, string][];
+}
+
 /** A route table over a fixed list of operations. */
 export class Router {
-  private readonly byMethod = new Map<string, OperationSpec[]>();
+  /** Routes by `method segmentCount`, in match order. */
+  private readonly routes = new Map<string, Route[]>();
 
   constructor(operations: readonly OperationSpec[]) {
-    for (const op of operations) {
-      const list = this.byMethod.get(op.method) ?? [];
-      list.push(op);
-      this.byMethod.set(op.method, list);
-    }
-    // Most pinned query parameters first; the first registered wins a tie.
-    for (const list of this.byMethod.values()) {
-      list.sort((a, b) => Object.keys(b.fixedQuery).length - Object.keys(a.fixedQuery).length);
+    // Most pinned query parameters first; the first registered wins a tie (the sort is stable).
+    const ordered = [...operations].sort((a, b) => Object.keys(b.fixedQuery).length - Object.keys(a.fixedQuery).length);
+    for (const op of ordered) {
+      const route: Route = { operation: op, literals: [], labels: [], fixedQuery: Object.entries(op.fixedQuery) };
+      op.pathSegments.forEach((template, i) => {
+        const name = labelName(template);
+        if (name === undefined) route.literals.push([i, template]);
+        else route.labels.push([i, name]);
+      });
+      const key = `${op.method} ${op.pathSegments.length}`;
+      const list = this.routes.get(key) ?? [];
+      list.push(route);
+      this.routes.set(key, list);
     }
   }
 
@@ -35,16 +51,12 @@ export class Router {
    */
   match(method: string, rawPath: string, query: URLSearchParams): RouteMatch | undefined {
     const segments = rawPath.split('/').filter(Boolean);
-    for (const op of this.byMethod.get(method) ?? []) {
-      if (op.pathSegments.length !== segments.length) continue;
-      if (!Object.entries(op.fixedQuery).every(([k, v]) => query.get(k) === v)) continue;
-      if (!op.pathSegments.every((template, i) => labelName(template) !== undefined || template === segments[i])) continue;
+    for (const route of this.routes.get(`${method} ${segments.length}`) ?? []) {
+      if (!route.fixedQuery.every(([k, v]) => query.get(k) === v)) continue;
+      if (!route.literals.every(([i, literal]) => segments[i] === literal)) continue;
       const labels: Record<string, string> = {};
-      op.pathSegments.forEach((template, i) => {
-        const name = labelName(template);
-        if (name !== undefined) labels[name] = decodeLabel(name, segments[i]);
-      });
-      return { operation: op, labels };
+      for (const [i, name] of route.labels) labels[name] = decodeLabel(name, segments[i]);
+      return { operation: route.operation, labels };
     }
     return undefined;
   }

@@ -8,6 +8,7 @@ import { AuthConfig } from '../config';
 import { Viewer } from '../viewer';
 import { AuthError, unauthenticated } from './errors';
 import { viewerFromClaim } from './user-arn';
+import { VerifiedTokens } from './verified-tokens';
 
 /** Checks a compact JWT and names its viewer. */
 export interface TokenVerifier {
@@ -30,9 +31,13 @@ export function createTokenVerifier(auth: AuthConfig, appInstanceArn?: string): 
     // A token without an expiry would be good forever once leaked.
     requiredClaims: ['exp'],
   };
+  // Clients resend one token on every request; its signature is checked once (see verified-tokens.ts).
+  const verified = new VerifiedTokens();
   return {
     async verify(token: string): Promise<Viewer> {
       if (token.length > MAX_TOKEN_LENGTH) throw unauthenticated(`The token is longer than ${MAX_TOKEN_LENGTH} characters.`);
+      const known = verified.get(token);
+      if (known) return known;
       let payload: Record<string, unknown>;
       try {
         // Two call shapes because jose overloads on the key type.
@@ -41,7 +46,10 @@ export function createTokenVerifier(auth: AuthConfig, appInstanceArn?: string): 
         throw verificationFailure(err);
       }
       const claim = claimValue(payload, auth.userClaim);
-      return viewerFromClaim(auth.userClaim, claim, typeof payload.sub === 'string' ? payload.sub : undefined, appInstanceArn);
+      const viewer = viewerFromClaim(auth.userClaim, claim, typeof payload.sub === 'string' ? payload.sub : undefined, appInstanceArn);
+      // requiredClaims makes jose refuse a token without a numeric exp, so it is always set here.
+      verified.remember(token, viewer, payload.exp as number);
+      return viewer;
     },
   };
 }

@@ -20,6 +20,8 @@ export interface SharedSubscription {
   eventContext(): unknown;
   /** The socket the subscription's results go to. */
   guard: SocketGuard;
+  /** Called once the subscribe phase ran for the group this subscription started, whatever came of it. */
+  subscribed?(): void;
 }
 
 /** Counts for tests and metrics. */
@@ -118,6 +120,7 @@ class ExecutionGroup {
     } catch (err) {
       stream = { errors: [asGraphQLError(err)] };
     }
+    this.origin.subscribed?.();
     if (!isAsyncIterable(stream)) {
       this.close();
       return stream;

@@ -14,6 +14,7 @@ import { ExecutionArgs, ExecutionResult, FormattedExecutionResult, getOperationA
 import { useServer } from 'graphql-ws/use/ws';
 import WebSocket, { WebSocketServer } from 'ws';
 import { AuthError } from '../auth/errors';
+import type { GatewayContext } from '../context';
 import { verifyConnectionParams } from '../auth/bearer';
 import { formatGatewayError, gatewayError } from '../errors';
 import { RealtimeHub } from '../realtime';
@@ -54,9 +55,12 @@ type SocketState = {
 
 /** The subscribe phase's root value: what the resolvers need, plus what the shared execution needs. */
 interface SubscribeRoot extends SubscriptionRoot {
-  key: string;
+  viewer: Viewer;
+  /** The query text (graphql-ws keeps the same string for the subscription anyway). */
+  query: string;
   guard: SocketGuard;
   eventContext(): unknown;
+  subscribed(): void;
 }
 
 /** How long sockets get to close when the gateway shuts down before they are dropped. */
@@ -129,6 +133,9 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
         }
         ctx.extra.viewer = viewer;
         ctx.extra.guard = new SocketGuard(socket, settings.maxBufferedBytes, logger);
+        // Neither the token nor the upgrade request (headers and all) is needed again: they are not kept as long as the socket.
+        delete (ctx as { connectionParams?: unknown }).connectionParams;
+        delete (ctx.extra as { request?: unknown }).request;
         return true;
       },
 
@@ -143,22 +150,31 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
           return [gatewayError('BAD_USER_INPUT', `Only subscriptions are served over the websocket; send ${operation.operation === 'query' ? 'queries' : 'mutations'} as HTTP POST to ${GRAPHQL_PATH}.`)];
         }
         const viewer = ctx.extra.viewer!;
-        const requestId = randomUUID();
-        const requestLogger = logger.child({ requestId, subject: viewer.subject, subscriptionId: id });
-        const context = () => target.createContext({ viewer, requestId, logger: requestLogger });
-        const variableValues = payload.variables ?? undefined;
+        // Only the first subscription of a group runs the subscribe phase, and most events need no context:
+        // contexts (with their request id and logger) are built on first use, so an idle subscription holds none.
+        let requestId: string | undefined;
+        const context = () => {
+          requestId ??= randomUUID();
+          return target.createContext({ viewer, requestId, logger: logger.child({ requestId, subject: viewer.subject, subscriptionId: id }) });
+        };
+        const subscribePhase = lazily(context);
         const root: SubscribeRoot = {
           realtime,
-          key: [viewer.userArn, payload.operationName ?? '', payload.query, JSON.stringify(variableValues ?? {})].join('\n'),
+          viewer,
+          query: payload.query,
           guard: ctx.extra.guard!,
-          eventContext: context,
+          eventContext: () => lazily(context).value,
+          // graphql-ws keeps the arguments as long as the subscription: without this, the subscribe phase's loaders would stay too.
+          subscribed: subscribePhase.release,
         };
-        return { schema, document: checked.document, operationName: payload.operationName, variableValues, rootValue: root, contextValue: context() };
+        return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, rootValue: root, contextValue: subscribePhase.value };
       },
 
       subscribe(args) {
-        const root = args.rootValue as SubscribeRoot;
-        return executions.subscribe({ key: root.key, args, eventContext: root.eventContext, guard: root.guard });
+        const { viewer, query, guard, eventContext, subscribed } = args.rootValue as SubscribeRoot;
+        // Built here, not kept: only the group holds its key.
+        const key = [viewer.userArn, args.operationName ?? '', query, JSON.stringify(args.variableValues ?? {})].join('\n');
+        return executions.subscribe({ key, args, eventContext, guard, subscribed });
       },
 
       // Every subscription of a group gets the same result object: its errors are formatted once.
@@ -179,10 +195,13 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
     settings.keepAliveMs,
   );
 
+  // graphql-ws prints every socket error to the console; these are the client's faults (an oversized or
+  // malformed frame), and ws has already closed the socket with the right code (1009, 1002, ...).
+  const onSocketError = (err: Error & { code?: string }) => logger.debug({ code: err.code, reason: err.message }, 'websocket closed on a client error');
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === GRAPHQL_PATH && !closing) {
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
       return;
     }
     // Other paths belong to whoever else listens for upgrades; with nobody else, they are refused.
@@ -191,6 +210,12 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     }
   };
+  // Its own function, so no closure of the socket's lifetime shares a scope with (and keeps) the upgrade request.
+  function accept(ws: WebSocket, req: http.IncomingMessage): void {
+    wss.emit('connection', ws, req);
+    ws.removeAllListeners('error');
+    ws.on('error', onSocketError);
+  }
   httpServer.on('upgrade', onUpgrade);
 
   let closed: Promise<void> | undefined;
@@ -214,6 +239,20 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
       })();
       return closed;
     },
+  };
+}
+
+/**
+ * A context built when a resolver first reads it. Most event selections
+ * resolve from the event's payload alone, and building a context (upstream
+ * access, a dozen loaders) would otherwise cost more than executing them.
+ * `release()` drops what was built (it is built anew if read again).
+ */
+function lazily(create: () => GatewayContext): { value: GatewayContext; release(): void } {
+  let context: GatewayContext | undefined;
+  return {
+    value: new Proxy({} as GatewayContext, { get: (_target, key) => Reflect.get((context ??= create()), key) }),
+    release: () => (context = undefined),
   };
 }
 
