@@ -45,12 +45,12 @@ export function createChimeClients(connection: ChimeConnection): ChimeClients {
     maxAttempts: connection.maxAttempts ?? 3,
     retryMode: 'standard',
     requestHandler,
-    // The middleware stack is resolved once per command class instead of on every call (the gateway never changes it).
+    // Each command's middleware is resolved once, not on every call (see cacheUntilStackChanges).
     cacheMiddleware: true,
   };
-  const messaging = new ChimeSDKMessagingClient(config);
-  const identity = new ChimeSDKIdentityClient(config);
-  const rooms = new ChimeClient(config);
+  const messaging = cacheUntilStackChanges(new ChimeSDKMessagingClient(config));
+  const identity = cacheUntilStackChanges(new ChimeSDKIdentityClient(config));
+  const rooms = cacheUntilStackChanges(new ChimeClient(config));
   return {
     messaging,
     identity,
@@ -62,4 +62,25 @@ export function createChimeClients(connection: ChimeConnection): ChimeClients {
       rooms.destroy();
     },
   };
+}
+
+/** The stack methods that change what a call runs through. */
+const STACK_CHANGES = ['add', 'addRelativeTo', 'remove', 'removeByTag', 'use'] as const;
+
+/**
+ * The SDK's `cacheMiddleware` reuses a resolved stack per command class and
+ * would ignore middleware added or removed later; the gateway adds none, but
+ * anything that does (fault injection, instrumentation) turns the cache off
+ * for that client, so every later call sees the stack as it is.
+ */
+function cacheUntilStackChanges<C extends { config: { cacheMiddleware?: boolean }; middlewareStack: object }>(client: C): C {
+  const stack = client.middlewareStack as Record<(typeof STACK_CHANGES)[number], (...args: unknown[]) => unknown>;
+  for (const method of STACK_CHANGES) {
+    const change = stack[method].bind(stack);
+    stack[method] = (...args: unknown[]) => {
+      client.config.cacheMiddleware = false;
+      return change(...args);
+    };
+  }
+  return client;
 }

@@ -47,7 +47,7 @@ export interface SubscriptionTransport extends GatewayTransport {
   stats(): SubscriptionStats;
 }
 
-/** What graphql-ws keeps per socket besides the socket and its upgrade request. */
+/** What the gateway keeps per socket, in graphql-ws's `ctx.extra`. */
 type SocketState = {
   viewer: Viewer;
   guard: SocketGuard;

@@ -4,7 +4,9 @@
  * pings, payload size, compression, subscriptions per socket, and what is
  * not served over the websocket.
  */
+import type { ClientOptions } from 'ws';
 import { mintToken } from '../../../src/gateway/auth/dev-tokens';
+import { createSubscriptionTransport, subscriptionOptionsFromEnv } from '../../../src/gateway/subscriptions';
 import { TEST_AUDIENCE, TEST_ISSUER } from '../../support/gateway';
 import { connect, rawSocket, RawSocket, startSubscriptionGateway, SubscriptionGateway, TestClient, waitUntil } from '../../support/graphql-ws-client';
 
@@ -36,7 +38,7 @@ function client(token?: string, connectionParams?: Record<string, unknown>): Tes
   return c;
 }
 
-function raw(protocols?: string | string[], options?: ConstructorParameters<typeof import('ws').WebSocket>[2]): RawSocket {
+function raw(protocols?: string | string[], options?: ClientOptions): RawSocket {
   const socket = rawSocket(t.wsUrl, protocols, options);
   open.push(socket);
   return socket;
@@ -196,5 +198,18 @@ describe('limits', () => {
   test('a websocket upgrade on another path is refused with 404', async () => {
     const socket = rawSocket(t.wsUrl.replace('/graphql', '/elsewhere'));
     await expect(socket.opened).rejects.toThrow(/404/);
+  });
+});
+
+describe('settings', () => {
+  test('an option out of range fails when the transport is created, naming the option and the value', () => {
+    expect(() => createSubscriptionTransport({ maxSubscriptionsPerSocket: 0 })).toThrow('maxSubscriptionsPerSocket must be a positive integer, got 0.');
+    expect(() => createSubscriptionTransport({ keepAliveMs: -1 })).toThrow('keepAliveMs must be a finite number >= 0, got -1.');
+  });
+
+  test('SUBSCRIPTIONS_MAX_PER_SOCKET and REALTIME_LINGER_MS are read and checked like the other settings', () => {
+    expect(subscriptionOptionsFromEnv({ SUBSCRIPTIONS_MAX_PER_SOCKET: '20', REALTIME_LINGER_MS: '0' })).toEqual({ maxSubscriptionsPerSocket: 20, realtime: { lingerMs: 0 } });
+    expect(subscriptionOptionsFromEnv({})).toEqual({ maxSubscriptionsPerSocket: undefined, realtime: undefined });
+    expect(() => subscriptionOptionsFromEnv({ SUBSCRIPTIONS_MAX_PER_SOCKET: 'lots' })).toThrow(expect.objectContaining({ variable: 'SUBSCRIPTIONS_MAX_PER_SOCKET', message: expect.stringContaining('got "lots"') }));
   });
 });

@@ -66,3 +66,19 @@ test('200 subscriptions from 20 viewers use exactly 20 upstream sessions, and no
   expect(t.transport.hub.stats()).toEqual({ upstreamSessions: 0, subscribers: 0 });
   await Promise.all(sockets.map((socket) => socket.dispose()));
 }, 30_000);
+
+test('shutting the gateway down closes its websockets with 1001 and every upstream session', async () => {
+  const own = await startSubscriptionGateway();
+  const client = connect(own.wsUrl, await own.tokenFor(own.world.users.alice));
+  const subscription = client.subscribe(DOCUMENTS[4]);
+  await waitUntil(() => own.transport.stats().subscriptions === 1, 'the subscription');
+  expect(own.chime.chime.sessions.size).toBe(1);
+  const started = Date.now();
+  await own.gateway.close();
+  expect(await client.closed).toEqual({ code: 1001, reason: 'Going away' });
+  await subscription.done;
+  expect(own.transport.stats()).toMatchObject({ sockets: 0, subscriptions: 0, upstreamSessions: 0 });
+  await waitUntil(() => own.chime.chime.sessions.size === 0, 'the upstream session to close');
+  expect(Date.now() - started).toBeLessThan(2000);
+  await own.close();
+});
