@@ -15,11 +15,13 @@ const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' 
 
 /**
  * Starts `node dist/emulator/cli.js` on a free port and a fresh database file.
- * @returns {Promise<{endpoint: string, stop: () => Promise<void>}>}
+ * `LOCAL_CHIME_CLI` names another build's cli.js, to compare two builds side by side.
+ * @returns {Promise<{endpoint: string, cpuMs: () => number, stop: () => Promise<void>}>}
  */
 async function startLocalChimeProcess() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chime-bench-'));
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/emulator/cli.js'), '--port', '0', '--db', path.join(dir, 'chime.sqlite')], {
+  const cli = process.env.LOCAL_CHIME_CLI ?? path.join(ROOT, 'dist/emulator/cli.js');
+  const child = spawn(process.execPath, [cli, '--port', '0', '--db', path.join(dir, 'chime.sqlite')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const endpoint = await new Promise((resolve, reject) => {
@@ -33,6 +35,7 @@ async function startLocalChimeProcess() {
   });
   return {
     endpoint,
+    cpuMs: () => processCpuMs(/** @type {number} */ (child.pid)),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -40,6 +43,24 @@ async function startLocalChimeProcess() {
     },
   };
 }
+
+/**
+ * CPU time (user + system, all threads) a process has used so far, in ms, or
+ * NaN where /proc is not available. On a shared machine the load generator
+ * and other work change the requests/s, while the service's CPU time per
+ * request stays comparable between runs.
+ * @param {number} pid
+ */
+function processCpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+/** USER_HZ of /proc/<pid>/stat: 100 on every Linux the benchmarks run on. */
+const CLOCK_TICKS = 100;
 
 /**
  * The p-th percentile (0..100) of a list of numbers.

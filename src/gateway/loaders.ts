@@ -174,99 +174,99 @@ export function createLoaders(upstream: Upstream): Loaders {
     }
   };
 
-  // A request uses one or two of these loaders, so each is built on first use.
-  return lazyLoaders({
-    channel: () =>
-      describeLoader(bearer, byString, async (arn: string) => {
-        const out = await upstream.messaging(DescribeChannelCommand, { ChannelArn: arn });
-        if (!out.Channel) throw gatewayError('NOT_FOUND', `Channel ${arn} not found.`);
-        return out.Channel;
-      }),
-    channelSummary: (loaders) => describeLoader(bearer, byString, (arn: string) => loaders.channel.load(arn)),
-    membership: () => describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
+  const channel = describeLoader(bearer, byString, async (arn: string) => {
+    const out = await upstream.messaging(DescribeChannelCommand, { ChannelArn: arn });
+    if (!out.Channel) throw gatewayError('NOT_FOUND', `Channel ${arn} not found.`);
+    return out.Channel;
+  });
+
+  const loaders: Loaders = {
+    channel,
+    channelSummary: describeLoader(bearer, byString, (arn: string) => channel.load(arn)),
+    membership: describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
       const out = await upstream.messaging(DescribeChannelMembershipCommand, { ChannelArn: key.channelArn, MemberArn: key.memberArn });
       if (!out.ChannelMembership) throw gatewayError('NOT_FOUND', `${key.memberArn} is not a member of ${key.channelArn}.`);
       return out.ChannelMembership;
     }),
-    membershipForUser: () => describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
+    membershipForUser: describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
       const out = await orNull(
         upstream.messaging(DescribeChannelMembershipForAppInstanceUserCommand, { ChannelArn: key.channelArn, AppInstanceUserArn: key.memberArn }),
       );
       return out?.ChannelMembership?.AppInstanceUserMembershipSummary ?? null;
     }),
-    moderates: () => describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
+    moderates: describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
       const out = await orNull(
         upstream.messaging(DescribeChannelModeratedByAppInstanceUserCommand, { ChannelArn: key.channelArn, AppInstanceUserArn: key.memberArn }),
       );
       return out?.Channel?.ChannelSummary !== undefined;
     }),
-    moderator: () => describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
+    moderator: describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
       const out = await upstream.messaging(DescribeChannelModeratorCommand, { ChannelArn: key.channelArn, ChannelModeratorArn: key.memberArn });
       if (!out.ChannelModerator) throw gatewayError('NOT_FOUND', `${key.memberArn} is not a moderator of ${key.channelArn}.`);
       return out.ChannelModerator;
     }),
-    ban: () => describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
+    ban: describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
       const out = await upstream.messaging(DescribeChannelBanCommand, { ChannelArn: key.channelArn, MemberArn: key.memberArn });
       if (!out.ChannelBan) throw gatewayError('NOT_FOUND', `${key.memberArn} is not banned from ${key.channelArn}.`);
       return out.ChannelBan;
     }),
-    message: () => describeLoader(bearer, byMessage, async (key: MessageKey) => {
+    message: describeLoader(bearer, byMessage, async (key: MessageKey) => {
       const out = await upstream.messaging(GetChannelMessageCommand, { ChannelArn: key.channelArn, MessageId: key.messageId });
       if (!out.ChannelMessage) throw gatewayError('NOT_FOUND', `Message ${key.messageId} not found in ${key.channelArn}.`);
       return { ...out.ChannelMessage, ChannelArn: key.channelArn, MessageId: key.messageId };
     }),
-    user: () => describeLoader(bearer, byString, async (arn: string) => {
+    user: describeLoader(bearer, byString, async (arn: string) => {
       ownInstance(arn);
       const out = await upstream.identity(DescribeAppInstanceUserCommand, { AppInstanceUserArn: arn });
       if (!out.AppInstanceUser) throw gatewayError('NOT_FOUND', `AppInstanceUser ${arn} not found.`);
       return out.AppInstanceUser;
     }),
-    bot: () => describeLoader(bearer, byString, async (arn: string) => {
+    bot: describeLoader(bearer, byString, async (arn: string) => {
       ownInstance(arn);
       const out = await upstream.identity(DescribeAppInstanceBotCommand, { AppInstanceBotArn: arn });
       if (!out.AppInstanceBot) throw gatewayError('NOT_FOUND', `AppInstanceBot ${arn} not found.`);
       return out.AppInstanceBot;
     }),
-    appInstance: () => describeLoader(bearer, byString, async (arn: string) => {
+    appInstance: describeLoader(bearer, byString, async (arn: string) => {
       ownInstance(arn);
       const out = await upstream.identity(DescribeAppInstanceCommand, { AppInstanceArn: arn });
       if (!out.AppInstance) throw gatewayError('NOT_FOUND', `AppInstance ${arn} not found.`);
       return out.AppInstance;
     }),
-    messageStatus: () => describeLoader(bearer, byMessage, async (key: MessageKey) => {
+    messageStatus: describeLoader(bearer, byMessage, async (key: MessageKey) => {
       const out = await upstream.messaging(GetChannelMessageStatusCommand, { ChannelArn: key.channelArn, MessageId: key.messageId });
       if (!out.Status) throw gatewayError('NOT_FOUND', `Message ${key.messageId} has no status in ${key.channelArn}.`);
       return out.Status;
     }),
-    preferences: () => describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
+    preferences: describeLoader(bearer, byMember, async (key: ChannelMemberKey) => {
       const out = await upstream.messaging(GetChannelMembershipPreferencesCommand, { ChannelArn: key.channelArn, MemberArn: key.memberArn });
       return out.Preferences ?? {};
     }),
-    tags: () => describeLoader(bearer, byString, async (arn: string) => {
+    tags: describeLoader(bearer, byString, async (arn: string) => {
       const out = await upstream.messagingAsAdmin(ListTagsForResourceCommand, { ResourceARN: arn });
       return out.Tags ?? [];
     }),
-    channelFlow: () => describeLoader(bearer, byString, async (arn: string) => {
+    channelFlow: describeLoader(bearer, byString, async (arn: string) => {
       const out = await upstream.messagingAsAdmin(DescribeChannelFlowCommand, { ChannelFlowArn: arn });
       if (!out.ChannelFlow) throw gatewayError('NOT_FOUND', `Channel flow ${arn} not found.`);
       return out.ChannelFlow;
     }),
-    chimeAccount: () => describeLoader(bearer, byString, async (accountId: string) => {
+    chimeAccount: describeLoader(bearer, byString, async (accountId: string) => {
       const out = await upstream.rooms(GetAccountCommand, { AccountId: accountId });
       if (!out.Account) throw gatewayError('NOT_FOUND', `Account ${accountId} not found.`);
       return out.Account;
     }),
-    chimeUser: () => describeLoader(bearer, byChimeUser, async (key: ChimeUserKey) => {
+    chimeUser: describeLoader(bearer, byChimeUser, async (key: ChimeUserKey) => {
       const out = await upstream.rooms(GetUserCommand, { AccountId: key.accountId, UserId: key.userId });
       if (!out.User) throw gatewayError('NOT_FOUND', `User ${key.userId} not found in account ${key.accountId}.`);
       return out.User;
     }),
-    room: () => describeLoader(bearer, byRoom, async (key: RoomKey) => {
+    room: describeLoader(bearer, byRoom, async (key: RoomKey) => {
       const out = await upstream.rooms(GetRoomCommand, { AccountId: key.accountId, RoomId: key.roomId });
       if (!out.Room) throw gatewayError('NOT_FOUND', `Room ${key.roomId} not found in account ${key.accountId}.`);
       return out.Room;
     }),
-    roomRoster: () => describeLoader(bearer, byRoom, async (key: RoomKey) => {
+    roomRoster: describeLoader(bearer, byRoom, async (key: RoomKey) => {
       const roster = new Map<string, RoomMembership>();
       let nextToken: string | undefined;
       for (let page = 0; page < ROOM_ROSTER_PAGES; page++) {
@@ -277,33 +277,8 @@ export function createLoaders(upstream: Upstream): Loaders {
       }
       return roster;
     }),
-  });
-}
-
-/** How to build each loader of a request, given the request's loaders (for loaders built on others). */
-type LoaderFactories = { [K in keyof Loaders]: (loaders: Loaders) => Loaders[K] };
-
-/** Loaders built on first access and kept for the request; the getters live on the prototype, so a request pays only for the loaders it uses. */
-class LazyLoaders {
-  readonly made: Partial<Record<keyof Loaders, unknown>> = {};
-  constructor(readonly factories: LoaderFactories) {}
-}
-
-let lazyGettersDefined = false;
-
-/** A Loaders whose members are created on first access. */
-function lazyLoaders(factories: LoaderFactories): Loaders {
-  if (!lazyGettersDefined) {
-    for (const name of Object.keys(factories) as (keyof Loaders)[]) {
-      Object.defineProperty(LazyLoaders.prototype, name, {
-        get(this: LazyLoaders) {
-          return (this.made[name] ??= this.factories[name](this as unknown as Loaders));
-        },
-      });
-    }
-    lazyGettersDefined = true;
-  }
-  return new LazyLoaders(factories) as unknown as Loaders;
+  };
+  return loaders;
 }
 
 /** Primes the channel loaders with what a list call returned. */
