@@ -22,17 +22,11 @@ export class SchemaVersionError extends Error {
  * the OS, before the call that made it returns, so it survives the process
  * being killed (`kill -9`); only a power loss may drop the last commits. That
  * is the durability an emulator needs at a tenth of FULL's fsync cost.
- *
- * The WAL is checkpointed every 10000 pages (~40 MB) instead of SQLite's
- * 1000: a send writes ~10 pages, and each checkpoint blocks the event loop
- * on two fsyncs, which at the default cost a fifth of the send throughput.
- * Durability is unchanged (a commit is in the WAL either way).
  */
 export function openDatabase(path: string): Db {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('wal_autocheckpoint = 10000');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
