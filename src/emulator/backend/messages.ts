@@ -200,9 +200,9 @@ function statements(backend: Backend): MessageStatements {
 
 /**
  * The page statement for a sort order and row count. The LIMIT is written
- * into the SQL, not bound: SQLite (3.4x+) plans with a bound LIMIT's value,
- * so binding one re-prepares the statement on every call, which cost more
- * than the whole page read.
+ * into the SQL, not bound: the SQLite better-sqlite3 ships (3.53) plans with
+ * a bound LIMIT's value, so binding one re-prepares the statement on every
+ * call, which cost more than reading the whole page.
  */
 function pageStatement(s: MessageStatements, db: Backend['db'], sort: SortOrder, rows: number): Statement {
   const key = `${sort} ${rows}`;

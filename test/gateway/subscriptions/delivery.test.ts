@@ -180,6 +180,24 @@ test('membership changes and channel updates arrive typed on channelEvents; the 
   expect(carolsEvents.ended).toBe(false);
 });
 
+test('members added at once arrive as one BATCH_CREATE_CHANNEL_MEMBERSHIP event listing them all', async () => {
+  const room = await channel('alice', []);
+  const alice = client('alice');
+  const carol = client('carol');
+  const roomEvents = alice.subscribe(CHANNEL_EVENTS, { channelId: room });
+  const carolsEvents = carol.subscribe(VIEWER_EVENTS);
+  await live(2);
+  await t.gql(`mutation($c: ID!, $m: [ID!]!) { addChannelMembers(input: { channelId: $c, memberIds: $m }) { clientMutationId } }`, { c: room, m: [id.bob, id.carol] }, token.alice);
+  const [batch] = await roomEvents.receive(1);
+  expect(batch.data.channelEvents).toMatchObject({ __typename: 'ChannelMembershipEvent', type: 'BATCH_CREATE_CHANNEL_MEMBERSHIP', includesViewer: false });
+  expect(batch.data.channelEvents.memberships.map((m: any) => [m.member.id, m.type])).toEqual([
+    [id.bob, 'DEFAULT'],
+    [id.carol, 'DEFAULT'],
+  ]);
+  const [own] = await carolsEvents.receive(1);
+  expect(own.data.viewerEvents).toMatchObject({ type: 'BATCH_CREATE_CHANNEL_MEMBERSHIP', includesViewer: true, channel: { id: room } });
+});
+
 test('typing indicators (CONTROL messages) arrive on channelEvents and viewerEvents, never on channelMessageEvents', async () => {
   const room = await channel('alice', ['bob']);
   const alice = client('alice');
