@@ -1,13 +1,11 @@
 /**
- * Slow consumers. graphql-ws writes one result of a subscription at a time
- * and waits until the socket has taken it, so when a client stops reading,
- * results pile up in the subscription's queue and the socket's send buffer.
- * Both are bounded: past either bound the socket is closed with 1013, so a
- * client that stops reading cannot grow the gateway's memory.
+ * Slow consumers. Results are written to a subscriber's socket as they are
+ * produced; when its client stops reading, they pile up in the socket's send
+ * buffer. Past a bound the socket is closed with 1013, so a client that
+ * stops reading cannot grow the gateway's memory.
  */
 import type { Logger } from 'pino';
 import type WebSocket from 'ws';
-import type { AsyncQueue } from './async-queue';
 import { CloseCode } from './errors';
 
 /** How long a slow consumer's socket gets to take the close frame before it is dropped. */
@@ -24,17 +22,15 @@ export class SocketGuard {
   ) {}
 
   /**
-   * Queues `result` for a subscription of this socket, unless the client is
-   * known not to read: its send buffer holds more than `maxBufferedBytes`,
-   * or the subscription already has `maxQueued` results waiting. Then the
-   * socket is closed and nothing more is queued.
+   * Sends `message` unless the client is known not to read: more than
+   * `maxBufferedBytes` already wait in the socket's send buffer. Then the
+   * socket is closed and nothing more is sent.
    */
-  offer<T>(queue: AsyncQueue<T>, result: T, maxQueued: number): void {
+  send(message: string): void {
     if (this.closing) return;
     const buffered = this.socket.bufferedAmount;
     if (buffered > this.maxBufferedBytes) this.close(`${buffered} bytes wait in its send buffer, more than ${this.maxBufferedBytes}`);
-    else if (queue.size >= maxQueued) this.close(`${maxQueued} results of one subscription wait to be sent`);
-    else queue.push(result);
+    else this.socket.send(message);
   }
 
   /** Closes the socket with 1013 (graphql-ws clients retry later), dropping it if the close frame cannot get through. */

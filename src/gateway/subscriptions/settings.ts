@@ -29,11 +29,13 @@ export interface SubscriptionOptions {
    */
   maxBufferedBytes?: number;
   /**
-   * Results that may wait for one subscription while its socket is still
-   * writing the earlier ones; beyond that the socket is closed with 1013.
-   * Default 256.
+   * Events that may wait to be executed for one subscription (all the
+   * subscriptions that share its execution): executing is normally far
+   * faster than events arrive, but resolvers that call Chime per event can
+   * fall behind. Beyond the bound the subscription ends with
+   * SERVICE_UNAVAILABLE. Default 256.
    */
-  maxQueuedResults?: number;
+  maxQueuedEvents?: number;
   /**
    * How long subscribing waits for the viewer's upstream messaging session
    * to be established, in ms; past it the subscription starts anyway and
@@ -57,7 +59,7 @@ export const SUBSCRIPTION_DEFAULTS = {
   maxPayloadBytes: 64 * 1024,
   perMessageDeflate: false,
   maxBufferedBytes: 1024 * 1024,
-  maxQueuedResults: 256,
+  maxQueuedEvents: 256,
   readyTimeoutMs: 10_000,
   documentCacheSize: 500,
 } as const;
@@ -70,7 +72,7 @@ export function subscriptionSettings(options: SubscriptionOptions = {}): Subscri
   nonNegative('keepAliveMs', settings.keepAliveMs);
   positiveInteger('maxPayloadBytes', settings.maxPayloadBytes);
   positiveInteger('maxBufferedBytes', settings.maxBufferedBytes);
-  positiveInteger('maxQueuedResults', settings.maxQueuedResults);
+  positiveInteger('maxQueuedEvents', settings.maxQueuedEvents);
   nonNegative('readyTimeoutMs', settings.readyTimeoutMs);
   positiveInteger('documentCacheSize', settings.documentCacheSize);
   if (typeof settings.perMessageDeflate !== 'boolean') throw new RangeError(`perMessageDeflate must be a boolean, got ${String(settings.perMessageDeflate)}.`);

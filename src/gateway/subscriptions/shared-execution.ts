@@ -5,10 +5,15 @@
  * hands the same result object to every member, so a message to a viewer
  * with many tabs costs one execution, not one per socket. Results go out in
  * event order; a slow execution (an upstream call) holds the later ones back.
+ *
+ * Members receive results through `deliver`, synchronously, as the group
+ * produces them (the transport writes them to the socket at once). What
+ * graphql-ws iterates is the subscription's lifetime only: it ends when the
+ * group ends (done, or the terminal error), and its `return()` is how a
+ * subscription leaves.
  */
 import { createSourceEventStream, execute, ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
 import { AsyncQueue } from './async-queue';
-import type { SocketGuard } from './backpressure';
 
 /** One subscription asking to join (or start) a group. */
 export interface SharedSubscription {
@@ -18,8 +23,8 @@ export interface SharedSubscription {
   args: ExecutionArgs;
   /** A fresh context for executing one event, so nothing cached outlives the event. */
   eventContext(): unknown;
-  /** The socket the subscription's results go to. */
-  guard: SocketGuard;
+  /** Sends one result of the group to this subscription's client; must not throw. */
+  deliver(result: ExecutionResult): void;
   /** Called once the subscribe phase ran for the group this subscription started, whatever came of it. */
   subscribed?(): void;
 }
@@ -33,8 +38,9 @@ export interface SharedExecutionStats {
 }
 
 interface Member {
-  results: AsyncQueue<ExecutionResult>;
-  guard: SocketGuard;
+  deliver(result: ExecutionResult): void;
+  /** Yields nothing; ends when the group ends, or the subscription leaves. */
+  lifetime: AsyncQueue<never>;
   /** Counted in the stats: events flow to it. */
   counted: boolean;
 }
@@ -44,19 +50,16 @@ export class SharedExecutions {
   private readonly groups = new Map<string, ExecutionGroup>();
   private members = 0;
 
-  /** `maxQueuedResults` bounds each subscription's unsent results (see SocketGuard.offer). */
-  constructor(private readonly maxQueuedResults: number) {}
-
   /**
    * graphql-ws's `subscribe`: joins the subscription's group, starting it if
-   * there is none. Resolves to the subscription's results, or to the errors
+   * there is none. Resolves to the subscription's lifetime, or to the errors
    * of the subscribe phase (FORBIDDEN, NOT_FOUND, ...), which every
    * subscription that joined the starting group receives.
    */
-  subscribe(subscription: SharedSubscription): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  subscribe(subscription: SharedSubscription): Promise<AsyncIterableIterator<never> | ExecutionResult> {
     let group = this.groups.get(subscription.key);
     if (!group) {
-      const created = new ExecutionGroup(subscription, this.maxQueuedResults, {
+      const created = new ExecutionGroup(subscription, {
         joined: () => (this.members += 1),
         left: () => (this.members -= 1),
         ended: () => {
@@ -66,7 +69,7 @@ export class SharedExecutions {
       this.groups.set(subscription.key, created);
       group = created;
     }
-    return group.join(subscription.guard);
+    return group.join(subscription.deliver);
   }
 
   /** Current counts. */
@@ -90,26 +93,25 @@ class ExecutionGroup {
 
   constructor(
     private readonly origin: SharedSubscription,
-    private readonly maxQueued: number,
     private readonly hooks: GroupHooks,
   ) {
     this.started = this.open();
   }
 
   /** Adds a member; resolves once events flow to it (it is counted from then on), or to the subscribe phase's errors. */
-  async join(guard: SocketGuard): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-    const member: Member = { guard, results: new AsyncQueue<ExecutionResult>(() => this.leave(member)), counted: false };
+  async join(deliver: (result: ExecutionResult) => void): Promise<AsyncIterableIterator<never> | ExecutionResult> {
+    const member: Member = { deliver, lifetime: new AsyncQueue<never>(() => this.leave(member)), counted: false };
     this.members.add(member);
     const failure = await this.started;
     if (failure) {
-      member.results.finish();
+      member.lifetime.finish();
       return failure;
     }
     if (this.members.has(member)) {
       member.counted = true;
       this.hooks.joined();
     }
-    return member.results;
+    return member.lifetime;
   }
 
   /** The subscribe phase; resolves to its errors, or undefined once events flow. */
@@ -140,12 +142,12 @@ class ExecutionGroup {
         if (next.done || this.ended) break;
         let result = execute({ ...this.origin.args, rootValue: next.value, contextValue: this.origin.eventContext() });
         if (isPromise(result)) result = await result;
-        for (const member of this.members) member.guard.offer(member.results, result, this.maxQueued);
+        for (const member of this.members) member.deliver(result);
       }
     } catch (err) {
       failure = asGraphQLError(err);
     }
-    for (const member of [...this.members]) member.results.finish(failure);
+    for (const member of [...this.members]) member.lifetime.finish(failure);
     this.close();
   }
 

@@ -58,7 +58,7 @@ interface SubscribeRoot extends SubscriptionRoot {
   viewer: Viewer;
   /** The query text (graphql-ws keeps the same string for the subscription anyway). */
   query: string;
-  guard: SocketGuard;
+  deliver(result: ExecutionResult): void;
   eventContext(): unknown;
   subscribed(): void;
 }
@@ -101,11 +101,30 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
   const { httpServer, schema, verifier, config } = target;
   const logger = target.logger.child({ component: 'subscriptions' });
   const hub = new RealtimeHub({ ...settings.realtime, clients: target.clients, logger });
-  const executions = new SharedExecutions(settings.maxQueuedResults);
+  const executions = new SharedExecutions();
   const documents = new DocumentCache(schema, settings.documentCacheSize);
   const format = formatGatewayError(config.production);
   const formatted = new WeakMap<ExecutionResult, FormattedExecutionResult>();
-  const realtime: SubscriptionRoot['realtime'] = { hub, readyTimeoutMs: settings.readyTimeoutMs, maxQueuedEvents: settings.maxQueuedResults };
+  /** A result as the client sees it (errors formatted), once per result object. */
+  const formattedOf = (result: ExecutionResult): FormattedExecutionResult => {
+    let out = formatted.get(result);
+    if (!out) {
+      out = result.errors ? { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) } : (result as FormattedExecutionResult);
+      formatted.set(result, out);
+    }
+    return out;
+  };
+  // Every subscription of a group gets the same result object, one after the other: it is serialized once, not once per socket.
+  let lastResult: ExecutionResult | undefined;
+  let lastPayload = '';
+  const payloadOf = (result: ExecutionResult): string => {
+    if (result !== lastResult) {
+      lastPayload = JSON.stringify(formattedOf(result));
+      lastResult = result;
+    }
+    return lastPayload;
+  };
+  const realtime: SubscriptionRoot['realtime'] = { hub, readyTimeoutMs: settings.readyTimeoutMs, maxQueuedEvents: settings.maxQueuedEvents };
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayloadBytes, perMessageDeflate: settings.perMessageDeflate });
   let closing = false;
 
@@ -158,11 +177,14 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
           return target.createContext({ viewer, requestId, logger: logger.child({ requestId, subject: viewer.subject, subscriptionId: id }) });
         };
         const subscribePhase = lazily(context);
+        const guard = ctx.extra.guard!;
+        // A `next` message as graphql-ws writes it, with the group's serialized result spliced in.
+        const next = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
         const root: SubscribeRoot = {
           realtime,
           viewer,
           query: payload.query,
-          guard: ctx.extra.guard!,
+          deliver: (result) => guard.send(next + payloadOf(result) + '}'),
           eventContext: () => lazily(context).value,
           // graphql-ws keeps the arguments as long as the subscription: without this, the subscribe phase's loaders would stay too.
           subscribed: subscribePhase.release,
@@ -171,21 +193,14 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
       },
 
       subscribe(args) {
-        const { viewer, query, guard, eventContext, subscribed } = args.rootValue as SubscribeRoot;
+        const { viewer, query, deliver, eventContext, subscribed } = args.rootValue as SubscribeRoot;
         // Built here, not kept: only the group holds its key.
         const key = [viewer.userArn, args.operationName ?? '', query, JSON.stringify(args.variableValues ?? {})].join('\n');
-        return executions.subscribe({ key, args, eventContext, guard, subscribed });
+        return executions.subscribe({ key, args, eventContext, deliver, subscribed });
       },
 
-      // Every subscription of a group gets the same result object: its errors are formatted once.
-      onNext(_ctx, _id, _payload, _args, result) {
-        let out = formatted.get(result);
-        if (!out) {
-          out = result.errors ? { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) } : (result as FormattedExecutionResult);
-          formatted.set(result, out);
-        }
-        return out;
-      },
+      // Only the subscribe phase's errors take graphql-ws's own way out; events are delivered above.
+      onNext: (_ctx, _id, _payload, _args, result) => formattedOf(result),
 
       onError(_ctx, _id, _payload, errors) {
         return errors.map((error) => format(error.toJSON(), error));
