@@ -9,7 +9,9 @@
  *  - fan-out of one channel: time from the mutation to the last of N
  *    subscribers receiving the message (p50/p99), for N = 1,000 and 10,000;
  *  - the gateway's RSS per idle subscriber (its growth while N subscribers
- *    are connected and subscribed, divided by N).
+ *    are connected and subscribed, divided by N);
+ *  - for comparison, the floor of the machine: a plain `ws` server process
+ *    writing a ready-made message to N sockets.
  * A subscriber is one websocket with one subscription, as a browser tab
  * holds it. Subscribers are spread over `--tabs` sockets per viewer (each
  * viewer has one upstream session in the gateway); a row with 1 tab per
@@ -152,6 +154,67 @@ function subscriber(wsUrl, token, channelId, onSeq) {
       }
     });
   });
+}
+
+/**
+ * The floor of this machine: a plain `ws` server in its own process that
+ * writes a ready-made message to every socket on command (no GraphQL, no
+ * Chime). Same client, same socket count: what any Node websocket fan-out
+ * costs here.
+ */
+const FLOOR_SERVER = `
+const { WebSocketServer } = require(${JSON.stringify(require.resolve('ws'))});
+const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+wss.on('listening', () => process.send({ port: wss.address().port }));
+process.on('message', ({ seq }) => {
+  const message = JSON.stringify({ id: '1', type: 'next', payload: { data: { channelMessageEvents: { message: { content: 'm' + seq } } } } });
+  for (const socket of wss.clients) socket.send(message);
+});
+`;
+
+/**
+ * Connects `count` sockets to a fresh floor server and times `rounds` broadcasts to the last receipt.
+ * @param {number} count @param {number} rounds
+ */
+async function floor(count, rounds) {
+  const child = spawn(process.execPath, ['-e', FLOOR_SERVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const { port } = await new Promise((resolve) => child.once('message', resolve));
+    await sleep(2000);
+    const rssBefore = rssKb(/** @type {number} */ (child.pid));
+    /** @type {Map<number, number>} */ const received = new Map();
+    /** @type {Map<number, number>} */ const lastAt = new Map();
+    const sockets = await mapLimit(Array.from({ length: count }, (_, i) => i), 100, () =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+        ws.once('error', reject);
+        ws.on('open', () => resolve(ws));
+        ws.on('message', (data) => {
+          const s = seqOf(data.toString());
+          const n = (received.get(s) ?? 0) + 1;
+          received.set(s, n);
+          if (n === count) lastAt.set(s, performance.now());
+        });
+      }),
+    );
+    await sleep(10_000);
+    const rssIdle = rssKb(/** @type {number} */ (child.pid));
+    /** @type {number[]} */ const lastMs = [];
+    for (let r = -Math.min(20, rounds); r < rounds; r++) {
+      const s = 1_000_000 + r;
+      const sentAt = performance.now();
+      child.send({ seq: s });
+      const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
+      while (!lastAt.has(s) && Date.now() < deadline) await sleep(1);
+      if (!lastAt.has(s)) throw new Error(`floor broadcast ${s} reached ${received.get(s) ?? 0} of ${count} sockets`);
+      if (r >= 0) lastMs.push(/** @type {number} */ (lastAt.get(s)) - sentAt);
+      await sleep(20);
+    }
+    sockets.forEach((ws) => /** @type {WebSocket} */ (ws).terminate());
+    return { p50: percentile(lastMs, 50), p99: percentile(lastMs, 99), perSocketKb: (rssIdle - rssBefore) / count };
+  } finally {
+    child.kill();
+  }
 }
 
 async function main() {
@@ -306,6 +369,12 @@ async function main() {
       fanoutRows.push({ subscribers, tabs, viewerCount, rounds, connectMs, p50: percentile(lastMs, 50), p99: percentile(lastMs, 99), perSubscriberKb: (rssIdle - rssBefore) / subscribers });
     }
 
+    /** @type {Map<number, Awaited<ReturnType<typeof floor>>>} */
+    const floors = new Map();
+    for (const { subscribers } of FANOUT) {
+      if (!floors.has(subscribers)) floors.set(subscribers, await floor(subscribers, subscribers > 1000 ? Math.max(10, Math.floor(ROUNDS / 10)) : ROUNDS));
+    }
+
     console.log(`end-to-end latency, mutation sent -> event received, ${MESSAGES} messages (each timed on both paths), p50 / p99 ms`);
     console.log('| path | p50 ms | p99 ms |');
     console.log('| --- | --- | --- |');
@@ -319,6 +388,11 @@ async function main() {
     for (const r of fanoutRows) {
       console.log(`| ${r.subscribers} | ${r.tabs} | ${r.viewerCount} | ${r.rounds} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.perSubscriberKb)} | ${fmt(r.connectMs / 1000)} |`);
     }
+    console.log('');
+    console.log('the floor of this machine: a plain ws server process writing a ready message to every socket (no GraphQL, no Chime, no mutation); command sent -> last socket received it');
+    console.log('| sockets | p50 ms | p99 ms | RSS per idle socket KB |');
+    console.log('| --- | --- | --- | --- |');
+    for (const [count, f] of floors) console.log(`| ${count} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${fmt(f.perSocketKb)} |`);
   } finally {
     identity.destroy();
     messaging.destroy();
