@@ -13,11 +13,12 @@
  *  - for comparison, the floor of the machine: a plain `ws` server process
  *    writing a ready-made message to N sockets.
  * A subscriber is one websocket with one subscription, as a browser tab
- * holds it. Subscribers are spread over `--tabs` sockets per viewer (each
- * viewer has one upstream session in the gateway); a row with 1 tab per
- * viewer is the worst case: one upstream session and one execution per
- * subscriber.
- * Usage: npm run build && node bench/realtime.js [--messages 300] [--fanout 1000x1,1000x10,10000x10] [--rounds 40]
+ * holds it. A fan-out case `<subscribers>x<tabs>` spreads the subscribers
+ * over viewers with that many tabs each (each viewer has one upstream
+ * session in the gateway, and its tabs share one execution per message); 1
+ * tab per viewer is the worst case: one upstream session and one execution
+ * per subscriber. Each case runs in a fresh gateway process.
+ * Usage: npm run build && node bench/realtime.js [--messages 300] [--fanout 1000x1,1000x10,10000x10] [--rounds 200]
  * (GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway process.)
  */
 const { spawn } = require('node:child_process');
