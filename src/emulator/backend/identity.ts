@@ -54,11 +54,11 @@ import { channelRecipients } from './access';
 import { ChannelEvent } from './events';
 import { appInstanceArn, assertChimeArn, childArn } from './arns';
 import { Backend } from './backend';
-import { keysetPage, pageRequest } from './keyset-page';
+import { KeysetPage, keysetPage, pageRequest } from './keyset-page';
 import { idempotent } from './idempotency';
 import { identityOf, membershipEvent, membershipPayload } from './membership-store';
 import { OperationTable, Output } from './operation';
-import { assertClientRequestToken, assertEnum, assertLength, assertPattern, assertRange, pageSize, RESOURCE_NAME } from './validate';
+import { assertClientRequestToken, assertEnum, assertLength, assertPattern, assertRange, RESOURCE_NAME } from './validate';
 import { deleteTags, putTags } from './tags';
 
 const DAY_MS = 86_400_000;
@@ -94,6 +94,30 @@ function requireBot(backend: Backend, arn: string): AppInstanceBotRow {
 }
 
 // ---------------------------------------------------------------- pagination
+
+/**
+ * One page of an AppInstance's users or bots (`table`), in ARN order, with
+ * NextTokens scoped to `operation` and the AppInstance. NotFound when the
+ * AppInstance does not exist, checked before the page request is.
+ */
+function listInstanceChildren<Row>(
+  backend: Backend,
+  operation: 'ListAppInstanceUsers' | 'ListAppInstanceBots',
+  table: 'app_instance_users' | 'app_instance_bots',
+  input: ListAppInstanceUsersRequest | ListAppInstanceBotsRequest,
+): KeysetPage<Row> & { instance: string } {
+  const instance = input.AppInstanceArn as string;
+  requireAppInstance(backend, instance);
+  const page = keysetPage<Row>(backend, {
+    scope: `${operation}|${instance}`,
+    from: table,
+    where: ['app_instance_arn = ?'],
+    params: [instance],
+    keys: ['arn'],
+    page: pageRequest(input),
+  });
+  return { instance, ...page };
+}
 
 // ---------------------------------------------------------------- AppInstance
 
@@ -216,18 +240,9 @@ function describeAppInstanceUser(backend: Backend, input: DescribeAppInstanceUse
 }
 
 function listAppInstanceUsers(backend: Backend, input: ListAppInstanceUsersRequest): Output<ListAppInstanceUsersResponse> {
-  const instance = input.AppInstanceArn as string;
-  requireAppInstance(backend, instance);
-  const page = keysetPage<AppInstanceUserRow>(backend, {
-    scope: `ListAppInstanceUsers|${instance}`,
-    from: 'app_instance_users',
-    where: ['app_instance_arn = ?'],
-    params: [instance],
-    keys: ['arn'],
-    page: pageRequest(input),
-  });
+  const page = listInstanceChildren<AppInstanceUserRow>(backend, 'ListAppInstanceUsers', 'app_instance_users', input);
   return {
-    AppInstanceArn: instance,
+    AppInstanceArn: page.instance,
     AppInstanceUsers: page.rows.map((r) => ({ AppInstanceUserArn: r.arn, Name: r.name, Metadata: r.metadata ?? undefined })),
     NextToken: page.NextToken,
   };
@@ -418,18 +433,9 @@ function describeAppInstanceBot(backend: Backend, input: DescribeAppInstanceBotR
 }
 
 function listAppInstanceBots(backend: Backend, input: ListAppInstanceBotsRequest): Output<ListAppInstanceBotsResponse> {
-  const instance = input.AppInstanceArn as string;
-  requireAppInstance(backend, instance);
-  const page = keysetPage<AppInstanceBotRow>(backend, {
-    scope: `ListAppInstanceBots|${instance}`,
-    from: 'app_instance_bots',
-    where: ['app_instance_arn = ?'],
-    params: [instance],
-    keys: ['arn'],
-    page: pageRequest(input),
-  });
+  const page = listInstanceChildren<AppInstanceBotRow>(backend, 'ListAppInstanceBots', 'app_instance_bots', input);
   return {
-    AppInstanceArn: instance,
+    AppInstanceArn: page.instance,
     AppInstanceBots: page.rows.map((r) => ({ AppInstanceBotArn: r.arn, Name: r.name ?? undefined, Metadata: r.metadata ?? undefined })),
     NextToken: page.NextToken,
   };

@@ -77,15 +77,23 @@ function positionOf(backend: Backend, listing: KeysetListing, token: string): un
 /** Serves one page of `listing`. */
 export function keysetPage<Row>(backend: Backend, listing: KeysetListing): KeysetPage<Row> {
   const { size, nextToken } = listing.page;
+  // pageRequest has bounded it; this guards the SQL below against a PageRequest built by hand.
+  if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`page size must be a positive integer, got ${size}`);
   const order = listing.keys.map(sqlOf);
   const after = nextToken ? positionOf(backend, listing, nextToken) : undefined;
   const where = [...(listing.where ?? [])];
   if (after) where.push(`(${order.join(', ')}) > (${order.map(() => '?').join(', ')})`);
+  // The LIMIT is written into the SQL, not bound: the SQLite better-sqlite3
+  // ships (3.53) plans with a bound LIMIT's value and so re-prepares such a
+  // statement on every call. Writing it in is safe: the size is an integer
+  // that pageRequest bounded by the operation's MaxResults (and checked
+  // above). The statement cache then holds one statement per listing shape
+  // and page size: at most MaxResults sizes per shape.
   const sql =
     `SELECT ${listing.columns ?? '*'} FROM ${listing.from}` +
     (where.length ? ` WHERE ${where.map((c) => `(${c})`).join(' AND ')}` : '') +
-    ` ORDER BY ${order.join(', ')} LIMIT ?`;
-  const rows = backend.statement(sql).all(...(listing.params ?? []), ...(after ?? []), size + 1) as Record<string, unknown>[];
+    ` ORDER BY ${order.join(', ')} LIMIT ${size + 1}`;
+  const rows = backend.statement(sql).all(...(listing.params ?? []), ...(after ?? [])) as Record<string, unknown>[];
   if (rows.length <= size) return { rows: rows as Row[] };
   const page = rows.slice(0, size);
   const last = page[page.length - 1];

@@ -10,5 +10,6 @@ import { CORE } from './migrations/001-core';
 import { ROOMS } from './migrations/002-rooms';
 import { MESSAGING_EXTRAS } from './migrations/003-messaging-extras';
 import { CHANNEL_FLOWS } from './migrations/004-channel-flows';
+import { IDEMPOTENCY_WITHOUT_ROWID } from './migrations/005-idempotency-without-rowid';
 
-export const MIGRATIONS: readonly string[] = [CORE, ROOMS, MESSAGING_EXTRAS, CHANNEL_FLOWS];
+export const MIGRATIONS: readonly string[] = [CORE, ROOMS, MESSAGING_EXTRAS, CHANNEL_FLOWS, IDEMPOTENCY_WITHOUT_ROWID];
