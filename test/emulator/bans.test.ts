@@ -11,31 +11,18 @@ import {
   ListChannelBansCommand,
   ListChannelMembershipsCommand,
   NotFoundException,
-  type CreateChannelRequest,
 } from '@aws-sdk/client-chime-sdk-messaging';
-import {
-  addMember as add,
-  createChannel,
-  createElasticChannel,
-  createNamedUsers,
-  eventsDuring,
-  fillElasticChannel,
-  listSubChannels,
-  removeMember,
-  sorted,
-  useChannelScene,
-} from '../support/channels';
+import { ChannelScene, createNamedUsers, createUnevenElasticChannel, eventsDuring, listSubChannels, sorted, useChannelScene } from '../support/channels';
 import { TestChime, TestWorld } from '../support/local-chime';
 
 let t: TestChime, world: TestWorld, alice: string, bob: string, carol: string, admin: string;
-useChannelScene((scene) => ({ t, world, alice, bob, carol, admin } = scene));
+let channel: ChannelScene['channel'], addMember: ChannelScene['addMember'];
+useChannelScene((scene) => ({ t, world, alice, bob, carol, admin, channel, addMember } = scene));
 
-const channel = (creator: string, settings?: Partial<CreateChannelRequest>) => createChannel(t, world, creator, settings);
 const ban = (channelArn: string, memberArn: string, bearer: string) =>
   t.messaging.send(new CreateChannelBanCommand({ ChannelArn: channelArn, MemberArn: memberArn, ChimeBearer: bearer }));
 const unban = (channelArn: string, memberArn: string, bearer: string) =>
   t.messaging.send(new DeleteChannelBanCommand({ ChannelArn: channelArn, MemberArn: memberArn, ChimeBearer: bearer }));
-const addMember = (channelArn: string, memberArn: string, bearer: string) => add(t, channelArn, memberArn, bearer);
 
 async function memberArns(channelArn: string): Promise<string[]> {
   const { ChannelMemberships } = await t.messaging.send(new ListChannelMembershipsCommand({ ChannelArn: channelArn, ChimeBearer: admin, Type: 'HIDDEN' }));
@@ -190,11 +177,7 @@ test('ListChannelBans rejects a forged NextToken', async () => {
 });
 
 test('CreateChannelBan of an elastic member rebalances its sub-channel, with UPDATE_CHANNEL_MEMBERSHIP to each moved member only', async () => {
-  const u = await createNamedUsers(t, world, 'rebalanced', 6);
-  const ch = await createElasticChannel(t, world, alice);
-  const ids = await fillElasticChannel(t, ch, alice, u);
-  const [a, b] = [ids[0], ids[4]];
-  await removeMember(t, ch, u[0], alice);
+  const { ch, u, a, b } = await createUnevenElasticChannel(t, world, alice, 'rebalanced');
   // a: 3, b: 2 (the minimum). Banning u04 leaves b with 1 member, and a has room for it.
   expect(await listSubChannels(t, ch, alice)).toEqual([
     [a, 3],

@@ -4,7 +4,6 @@ import {
   ChannelMessageType,
   ConflictException,
   CreateChannelBanCommand,
-  CreateChannelCommand,
   CreateChannelModeratorCommand,
   DeleteChannelMessageCommand,
   DescribeChannelCommand,
@@ -19,19 +18,17 @@ import {
   UpdateChannelMessageCommand,
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { ChannelEvent } from '../../src/emulator/backend/events';
-import { createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
+import { createChannel, eventsDuring as allEventsDuring, useChannelScene } from '../support/channels';
+import { TestChime, TestWorld } from '../support/local-chime';
 
 /** The service clock, moved by hand so timestamps and bounds are exact. */
 let clockMs = Date.parse('2024-05-01T12:00:00Z');
 const tick = (ms = 1000) => (clockMs += ms);
 
-let t: TestChime;
-beforeAll(async () => {
-  t = await startTestChime({ clock: () => clockMs });
-});
-afterAll(() => t.close());
+let t: TestChime, world: TestWorld;
+useChannelScene((scene) => ({ t, world } = scene), { chime: { clock: () => clockMs }, moreUsers: ['dave'] });
 
-/** A world (admin, alice, bob, carol, dave) and a channel alice created with bob and carol as members; dave stays outside. */
+/** The world (admin, alice, bob, carol, dave) and a new channel alice created with bob and carol as members; dave stays outside. */
 interface Scene extends TestWorld {
   channelArn: string;
   alice: string;
@@ -41,12 +38,9 @@ interface Scene extends TestWorld {
 }
 
 async function scene(privacy: 'PUBLIC' | 'PRIVATE' = 'PUBLIC'): Promise<Scene> {
-  const world = await createWorld(t.identity, ['alice', 'bob', 'carol', 'dave']);
   const { alice, bob, carol, dave } = world.users;
-  const { ChannelArn } = await t.messaging.send(
-    new CreateChannelCommand({ AppInstanceArn: world.appInstanceArn, Name: 'general', Privacy: privacy, MemberArns: [bob, carol], ChimeBearer: alice }),
-  );
-  return { ...world, channelArn: ChannelArn!, alice, bob, carol, dave };
+  const channelArn = await createChannel(t, world, alice, { Name: 'general', Privacy: privacy, MemberArns: [bob, carol] });
+  return { ...world, channelArn, alice, bob, carol, dave };
 }
 
 type SendExtras = Partial<Omit<SendChannelMessageCommandInput, 'ChannelArn' | 'ChimeBearer' | 'Content'>>;
@@ -67,16 +61,9 @@ const list = (s: Scene, bearer: string, extras: Partial<ListChannelMessagesComma
 const contents = async (s: Scene, bearer: string, extras: Partial<ListChannelMessagesCommandInput> = {}) =>
   (await list(s, bearer, extras)).ChannelMessages!.map((m) => m.Content);
 
-/** Records the session events published while `fn` runs. */
+/** The message events (`*_CHANNEL_MESSAGE`) published while `fn` runs. */
 async function eventsDuring(fn: () => Promise<unknown>): Promise<ChannelEvent[]> {
-  const events: ChannelEvent[] = [];
-  const stop = t.chime.backend.events.subscribe((e) => events.push(e));
-  try {
-    await fn();
-  } finally {
-    stop();
-  }
-  return events.filter((e) => e.eventType.endsWith('_CHANNEL_MESSAGE'));
+  return (await allEventsDuring(t, fn)).filter((e) => e.eventType.endsWith('_CHANNEL_MESSAGE'));
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

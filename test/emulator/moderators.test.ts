@@ -11,31 +11,18 @@ import {
   ListChannelMembershipsCommand,
   ListChannelModeratorsCommand,
   NotFoundException,
-  type CreateChannelRequest,
 } from '@aws-sdk/client-chime-sdk-messaging';
-import {
-  addMember as add,
-  createChannel,
-  createElasticChannel,
-  createNamedUsers,
-  eventsDuring,
-  fillElasticChannel,
-  listSubChannels,
-  removeMember,
-  sorted,
-  useChannelScene,
-} from '../support/channels';
+import { addMember as add, ChannelScene, createNamedUsers, createUnevenElasticChannel, eventsDuring, listSubChannels, sorted, useChannelScene } from '../support/channels';
 import { allPages, createWorld, TestChime, TestWorld } from '../support/local-chime';
 
 let t: TestChime, world: TestWorld, alice: string, bob: string, carol: string, admin: string;
-useChannelScene((scene) => ({ t, world, alice, bob, carol, admin } = scene));
+let channel: ChannelScene['channel'], addMember: ChannelScene['addMember'];
+useChannelScene((scene) => ({ t, world, alice, bob, carol, admin, channel, addMember } = scene));
 
-const channel = (creator: string, settings?: Partial<CreateChannelRequest>) => createChannel(t, world, creator, settings);
 const addModerator = (channelArn: string, moderatorArn: string, bearer: string) =>
   t.messaging.send(new CreateChannelModeratorCommand({ ChannelArn: channelArn, ChannelModeratorArn: moderatorArn, ChimeBearer: bearer }));
 const removeModerator = (channelArn: string, moderatorArn: string, bearer: string) =>
   t.messaging.send(new DeleteChannelModeratorCommand({ ChannelArn: channelArn, ChannelModeratorArn: moderatorArn, ChimeBearer: bearer }));
-const addMember = (channelArn: string, memberArn: string, bearer: string) => add(t, channelArn, memberArn, bearer);
 
 const moderatorArns = (channelArn: string, bearer: string): Promise<string[]> =>
   allPages(
@@ -166,13 +153,7 @@ test('ListChannelModerators rejects a forged NextToken and MaxResults outside 1.
 
 describe('moderators of elastic channels', () => {
   /** An elastic channel of alice's whose six fresh members fill sub-channels a (3, after one left) and b (2, the minimum). */
-  async function elasticWithMembers(prefix: string): Promise<{ ch: string; u: string[]; a: string; b: string }> {
-    const u = await createNamedUsers(t, world, prefix, 6);
-    const ch = await createElasticChannel(t, world, alice);
-    const ids = await fillElasticChannel(t, ch, alice, u);
-    await removeMember(t, ch, u[0], alice);
-    return { ch, u, a: ids[0], b: ids[4] };
-  }
+  const elasticWithMembers = (prefix: string) => createUnevenElasticChannel(t, world, alice, prefix);
 
   const describeMembership = (ch: string, member: string) =>
     t.messaging.send(new DescribeChannelMembershipCommand({ ChannelArn: ch, MemberArn: member, ChimeBearer: alice }));

@@ -1,33 +1,26 @@
 import {
   BadRequestException,
   CreateChannelBanCommand,
-  CreateChannelCommand,
   DescribeChannelMembershipForAppInstanceUserCommand,
   ForbiddenException,
   ListChannelMembershipsForAppInstanceUserCommand,
   NotFoundException,
   UpdateChannelReadMarkerCommand,
 } from '@aws-sdk/client-chime-sdk-messaging';
-import { createWorld, startTestChime, TestChime } from '../support/local-chime';
+import { createChannel, useChannelScene } from '../support/channels';
+import { TestChime, TestWorld } from '../support/local-chime';
 
 /** The service clock, moved by hand so read-marker times are exact. */
 let clockMs = Date.parse('2024-05-01T12:00:00Z');
 const tick = (ms = 1000) => (clockMs += ms);
 
-let t: TestChime;
-beforeAll(async () => {
-  t = await startTestChime({ clock: () => clockMs });
-});
-afterAll(() => t.close());
+let t: TestChime, world: TestWorld, alice: string, bob: string, carol: string;
+useChannelScene((scene) => ({ t, world, alice, bob, carol } = scene), { chime: { clock: () => clockMs } });
 
-/** A channel alice created with bob as a member; carol stays outside. */
+/** A new channel alice created with bob as a member; carol stays outside. */
 async function scene() {
-  const world = await createWorld(t.identity);
-  const { alice, bob, carol } = world.users;
-  const { ChannelArn } = await t.messaging.send(
-    new CreateChannelCommand({ AppInstanceArn: world.appInstanceArn, Name: 'reading room', MemberArns: [bob], ChimeBearer: alice }),
-  );
-  return { ...world, channelArn: ChannelArn!, alice, bob, carol };
+  const channelArn = await createChannel(t, world, alice, { Name: 'reading room', MemberArns: [bob] });
+  return { ...world, channelArn, alice, bob, carol };
 }
 
 const markRead = (channelArn: string, bearer: string) => t.messaging.send(new UpdateChannelReadMarkerCommand({ ChannelArn: channelArn, ChimeBearer: bearer }));

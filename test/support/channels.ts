@@ -10,10 +10,12 @@ import {
   DeleteChannelMembershipCommand,
   ListSubChannelsCommand,
   type ChannelMembershipType,
+  type CreateChannelMembershipCommandOutput,
   type CreateChannelRequest,
   type ElasticChannelConfiguration,
 } from '@aws-sdk/client-chime-sdk-messaging';
 import type { ChannelEvent } from '../../src/emulator/backend/events';
+import type { LocalChimeOptions } from '../../src/emulator/server';
 import { allPages, createUsers, createWorld, startTestChime, TestChime, TestWorld } from './local-chime';
 
 /** A running service and an AppInstance whose AppInstanceAdmin is `admin` and whose users are alice, bob and carol. */
@@ -24,14 +26,35 @@ export interface ChannelScene {
   alice: string;
   bob: string;
   carol: string;
+  /** `createChannel` in this scene's AppInstance. */
+  channel(creator: string, settings?: Partial<CreateChannelRequest>): Promise<string>;
+  /** `addMember` of a DEFAULT member in this scene's service. */
+  addMember(channelArn: string, memberArn: string, bearer: string): Promise<CreateChannelMembershipCommandOutput>;
+}
+
+/** Options of `startChannelScene` and `useChannelScene`. */
+export interface ChannelSceneOptions {
+  /** Options of the service, e.g. a `clock` the tests move by hand. Default none. */
+  chime?: LocalChimeOptions;
+  /** Users of the AppInstance beyond alice, bob and carol, in `world.users` under these names. Default none. */
+  moreUsers?: string[];
 }
 
 /** Starts a service and creates the AppInstance of a ChannelScene; the caller closes `t`. */
-export async function startChannelScene(): Promise<ChannelScene> {
-  const t = await startTestChime();
-  const world = await createWorld(t.identity);
+export async function startChannelScene(options: ChannelSceneOptions = {}): Promise<ChannelScene> {
+  const t = await startTestChime(options.chime);
+  const world = await createWorld(t.identity, ['alice', 'bob', 'carol', ...(options.moreUsers ?? [])]);
   const { alice, bob, carol } = world.users;
-  return { t, world, admin: world.admin, alice, bob, carol };
+  return {
+    t,
+    world,
+    admin: world.admin,
+    alice,
+    bob,
+    carol,
+    channel: (creator, settings) => createChannel(t, world, creator, settings),
+    addMember: (channelArn, memberArn, bearer) => addMember(t, channelArn, memberArn, bearer),
+  };
 }
 
 /**
@@ -39,10 +62,10 @@ export async function startChannelScene(): Promise<ChannelScene> {
  * after them. `receive` is called with it once started, to set the file's
  * module-level variables (the scene does not exist yet when the file loads).
  */
-export function useChannelScene(receive: (scene: ChannelScene) => void): void {
+export function useChannelScene(receive: (scene: ChannelScene) => void, options: ChannelSceneOptions = {}): void {
   let scene: ChannelScene | undefined;
   beforeAll(async () => {
-    scene = await startChannelScene();
+    scene = await startChannelScene(options);
     receive(scene);
   });
   afterAll(() => scene?.t.close());
@@ -92,6 +115,30 @@ export async function fillElasticChannel(t: TestChime, channelArn: string, beare
   const ids: string[] = [];
   for (const member of members) ids.push((await addMember(t, channelArn, member, bearer)).SubChannelId!);
   return ids;
+}
+
+/** An elastic channel and the sub-channels its members fill unevenly. */
+export interface UnevenElasticChannel {
+  ch: string;
+  /** Its six members' ARNs, `u[0]` of whom has left again. */
+  u: string[];
+  /** The first sub-channel: 3 members, u[1] to u[3]. */
+  a: string;
+  /** The second sub-channel: 2 members, u[4] and u[5], the minimum of SMALL_ELASTIC. */
+  b: string;
+}
+
+/**
+ * A SMALL_ELASTIC channel of `creator`'s (its moderator and no member) that
+ * six fresh users `<prefix>00..05` joined and the first left: one member
+ * fewer in b, and the service moves the other one to a.
+ */
+export async function createUnevenElasticChannel(t: TestChime, world: TestWorld, creator: string, prefix: string): Promise<UnevenElasticChannel> {
+  const u = await createNamedUsers(t, world, prefix, 6);
+  const ch = await createElasticChannel(t, world, creator);
+  const ids = await fillElasticChannel(t, ch, creator, u);
+  await removeMember(t, ch, u[0], creator);
+  return { ch, u, a: ids[0], b: ids[4] };
 }
 
 /** Every sub-channel as `[id, MembershipCount]`, in ListSubChannels order, all pages followed. */

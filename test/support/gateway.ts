@@ -4,6 +4,7 @@
  * gateway's own secret. Tests talk to it only through `fetch`.
  */
 import { randomBytes } from 'node:crypto';
+import type { LocalChimeOptions } from '../../src/emulator/server';
 import { createChimeClients, ChimeClients } from '../../src/gateway/chime-clients';
 import { GatewayConfig, DEFAULTS } from '../../src/gateway/config';
 import { GatewayTransport, startGateway, RunningGateway } from '../../src/gateway/server';
@@ -22,6 +23,9 @@ export interface GqlResponse<T = any> {
   headers: Headers;
 }
 
+/** A Chime client of the gateway's, as named in `ChimeClients`. */
+export type ChimeService = 'messaging' | 'identity' | 'rooms';
+
 /** A running gateway, its local Chime service and test world. */
 export interface TestGateway {
   chime: TestChime;
@@ -31,12 +35,12 @@ export interface TestGateway {
   config: GatewayConfig;
   /** The SDK clients the gateway calls Chime with. */
   clients: ChimeClients;
-  /** A valid token (1 hour) for a user ARN or id. */
-  tokenFor(userArn: string): Promise<string>;
+  /** A token for a user ARN or id, valid for `ttlSeconds` (default an hour; negative: expired). */
+  tokenFor(userArn: string, ttlSeconds?: number): Promise<string>;
   /** POSTs a GraphQL request as JSON, with `Authorization: Bearer <token>` when given. */
   gql<T = any>(query: string, variables?: object, token?: string): Promise<GqlResponse<T>>;
-  /** Upstream calls the gateway has made so far, by operation name, in order. */
-  upstreamCalls(): string[];
+  /** Upstream calls the gateway has made so far, by operation name, in order; only those of one client when `service` is given. */
+  upstreamCalls(service?: ChimeService): string[];
   close(): Promise<void>;
 }
 
@@ -52,18 +56,20 @@ export interface TestGatewayOptions {
   logger?: Logger;
   /** Endpoints sharing the gateway's server (graphql-ws). */
   transports?: GatewayTransport[];
+  /** Options of the local Chime service (session host, clock, channel flows...). */
+  chime?: LocalChimeOptions;
 }
 
 /** Starts a local Chime service, a world in it, and a gateway in front. */
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const chime = await startTestChime();
+  const chime = await startTestChime(options.chime);
   const world = await createWorld(chime.identity);
   const clients = createChimeClients({ region: 'us-east-1', endpoint: chime.chime.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
-  const calls: string[] = [];
-  for (const client of [clients.messaging, clients.identity, clients.rooms] as const) {
-    (client.middlewareStack as { add: (mw: unknown, opts: object) => void }).add(
+  const calls: Array<{ service: ChimeService; operation: string }> = [];
+  for (const service of ['messaging', 'identity', 'rooms'] as const) {
+    (clients[service].middlewareStack as { add: (mw: unknown, opts: object) => void }).add(
       (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-        calls.push((context.commandName ?? 'Unknown').replace(/Command$/, ''));
+        calls.push({ service, operation: (context.commandName ?? 'Unknown').replace(/Command$/, '') });
         return next(args);
       },
       { step: 'initialize', name: 'testUpstreamCallCounter' },
@@ -98,7 +104,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     world,
     config,
     clients,
-    tokenFor: (userArn) => mintToken(secret, { user: userArn, ttlSeconds: 3600, issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
+    tokenFor: (userArn, ttlSeconds = 3600) => mintToken(secret, { user: userArn, ttlSeconds, issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
     async gql(query, variables, token) {
       const response = await fetch(gateway.url, {
         method: 'POST',
@@ -114,7 +120,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       }
       return { status: response.status, body, headers: response.headers };
     },
-    upstreamCalls: () => [...calls],
+    upstreamCalls: (service) => calls.filter((call) => service === undefined || call.service === service).map((call) => call.operation),
     async close() {
       await gateway.close();
       clients.destroy();

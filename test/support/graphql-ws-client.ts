@@ -3,18 +3,15 @@
  * the `ws` package as its WebSocket) over a real socket to a test gateway
  * that serves graphql-ws, plus a raw websocket for protocol-level tests.
  */
-import { randomBytes } from 'node:crypto';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { LocalChimeOptions } from '../../src/emulator/server';
-import { mintToken } from '../../src/gateway/auth/dev-tokens';
-import { ChimeClients, createChimeClients } from '../../src/gateway/chime-clients';
-import { DEFAULTS, GatewayConfig } from '../../src/gateway/config';
-import { createLogger, Logger } from '../../src/gateway/logger';
-import { RunningGateway, startGateway } from '../../src/gateway/server';
+import type { ChimeClients } from '../../src/gateway/chime-clients';
+import type { Logger } from '../../src/gateway/logger';
+import type { RunningGateway } from '../../src/gateway/server';
 import { createSubscriptionTransport, SubscriptionOptions, SubscriptionTransport } from '../../src/gateway/subscriptions';
-import { TEST_AUDIENCE, TEST_ISSUER } from './gateway';
-import { createWorld, startTestChime, TEST_CREDENTIALS, TestChime, TestWorld } from './local-chime';
+import { startTestGateway } from './gateway';
+import type { TestChime, TestWorld } from './local-chime';
 
 /** A gateway serving graphql-ws, its local Chime service and test world. */
 export interface SubscriptionGateway {
@@ -40,62 +37,29 @@ export const TEST_SUBSCRIPTION_OPTIONS: SubscriptionOptions = {
 };
 
 /**
- * Starts a local Chime service (with `chime` options: session host, channel
- * flows), a world in it, and a gateway with the graphql-ws transport
- * (`subscriptions` overrides TEST_SUBSCRIPTION_OPTIONS; `logger` default
- * silent, TEST_LOG_LEVEL=debug to see). Like
- * test/support/gateway.ts, which cannot pass options to the local service.
+ * A test gateway (test/support/gateway.ts) that also serves graphql-ws:
+ * `chime` options go to its local Chime service (session host, channel
+ * flows), `subscriptions` override TEST_SUBSCRIPTION_OPTIONS, and `logger`
+ * is silent by default (TEST_LOG_LEVEL=debug to see).
  */
 export async function startSubscriptionGateway(options: { subscriptions?: SubscriptionOptions; chime?: LocalChimeOptions; logger?: Logger } = {}): Promise<SubscriptionGateway> {
-  const chime = await startTestChime(options.chime);
-  const world = await createWorld(chime.identity);
-  const clients = createChimeClients({ region: 'us-east-1', endpoint: chime.chime.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
-  const calls: string[] = [];
-  (clients.messaging.middlewareStack as { add: (mw: unknown, opts: object) => void }).add(
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-      calls.push((context.commandName ?? 'Unknown').replace(/Command$/, ''));
-      return next(args);
-    },
-    { step: 'initialize', name: 'testUpstreamCallCounter' },
-  );
-  const secret = randomBytes(32);
-  const config: GatewayConfig = {
-    host: '127.0.0.1',
-    port: 0,
-    production: false,
-    debug: false,
-    maxBodyBytes: DEFAULTS.maxBodyBytes,
-    readinessCacheMs: DEFAULTS.readinessCacheMs,
-    appInstanceArn: world.appInstanceArn,
-    auth: { secret, issuer: TEST_ISSUER, audience: [TEST_AUDIENCE], algorithms: ['HS256'], userClaim: 'sub', clockToleranceSeconds: DEFAULTS.clockToleranceSeconds },
-  };
   const transport = createSubscriptionTransport({ ...TEST_SUBSCRIPTION_OPTIONS, ...options.subscriptions });
-  const logger = options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const gateway = await startGateway({ config, clients, logger, transports: [transport] });
+  const base = await startTestGateway({ chime: options.chime, logger: options.logger, transports: [transport] });
   return {
-    chime,
-    gateway,
-    world,
-    clients,
+    chime: base.chime,
+    gateway: base.gateway,
+    world: base.world,
+    clients: base.clients,
     transport,
-    wsUrl: wsUrlOf(gateway.url),
-    upstreamCalls: () => [...calls],
-    tokenFor: (userArn, ttlSeconds = 3600) => mintToken(secret, { user: userArn, ttlSeconds, issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
+    wsUrl: wsUrlOf(base.gateway.url),
+    upstreamCalls: () => base.upstreamCalls('messaging'),
+    tokenFor: base.tokenFor,
     async gql(query, variables, token) {
-      const response = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as { data?: any; errors?: any[] };
+      const { body } = await base.gql(query, variables, token);
       if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
       return body.data;
     },
-    async close() {
-      await gateway.close();
-      clients.destroy();
-      await chime.close();
-    },
+    close: base.close,
   };
 }
 

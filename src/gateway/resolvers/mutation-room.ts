@@ -8,6 +8,8 @@ import {
   BatchCreateRoomMembershipCommand,
   CreateRoomCommand,
   CreateRoomMembershipCommand,
+  CreateRoomMembershipCommandInput,
+  CreateRoomMembershipCommandOutput,
   DeleteRoomCommand,
   DeleteRoomMembershipCommand,
   RedactRoomMessageCommand,
@@ -17,7 +19,7 @@ import {
 import { keyCursor } from '../connection';
 import { GatewayContext } from '../context';
 import { badInput, codeOfChimeError } from '../errors';
-import { MutationResolvers } from '../generated/resolvers-types';
+import { MutationResolvers, RoomMembershipRole } from '../generated/resolvers-types';
 import { toGlobalId } from '../global-id';
 import {
   accountIdOfId,
@@ -30,6 +32,7 @@ import {
   roomKeyOfId,
 } from '../input-limits';
 import { forgetRoom, RoomKey } from '../loaders';
+import { RoomsCommand } from '../upstream';
 import { roomsScope } from './chime-account';
 import { chimeAccountModel, RoomMembershipModel, roomModel } from './models';
 import { roomMembershipModel, roomMembershipsScope } from './room';
@@ -49,6 +52,32 @@ function memberIdOf(field: string, id: string, room: RoomKey): string {
 /** The edge of a membership in `room.memberships`. */
 function membershipEdge(membership: RoomMembershipModel) {
   return { cursor: keyCursor(roomMembershipsScope(membership.roomId), membership.memberId), node: membership };
+}
+
+/**
+ * Sends CreateRoomMembership or UpdateRoomMembership (the same input and
+ * answer) for the room, member and role of `input`, and forgets the cached
+ * room. The membership is Chime's answer, or only its key when the answer
+ * carries none.
+ */
+async function putRoomMembership(
+  Command: RoomsCommand<CreateRoomMembershipCommandInput, CreateRoomMembershipCommandOutput>,
+  input: { roomId: string; memberId: string; role?: RoomMembershipRole | null },
+  context: GatewayContext,
+): Promise<{ key: RoomKey; membership: RoomMembershipModel }> {
+  const key = roomKeyOfId('input.roomId', input.roomId);
+  const memberId = memberIdOf('input.memberId', input.memberId, key);
+  const out = await context.upstream.rooms(Command, {
+    AccountId: key.accountId,
+    RoomId: key.roomId,
+    MemberId: memberId,
+    Role: input.role ?? undefined,
+  });
+  forgetRoom(context.loaders, key);
+  const membership: RoomMembershipModel = out.RoomMembership
+    ? roomMembershipModel(key.accountId, key.roomId, out.RoomMembership)
+    : { kind: 'RoomMembership', ...key, memberId };
+  return { key, membership };
 }
 
 /** Room mutations. */
@@ -83,18 +112,7 @@ export const roomMutations: RoomMutations = {
   },
 
   addRoomMember: async (_root, { input }, context) => {
-    const key = roomKeyOfId('input.roomId', input.roomId);
-    const memberId = memberIdOf('input.memberId', input.memberId, key);
-    const out = await context.upstream.rooms(CreateRoomMembershipCommand, {
-      AccountId: key.accountId,
-      RoomId: key.roomId,
-      MemberId: memberId,
-      Role: input.role ?? undefined,
-    });
-    forgetRoom(context.loaders, key);
-    const membership: RoomMembershipModel = out.RoomMembership
-      ? roomMembershipModel(key.accountId, key.roomId, out.RoomMembership)
-      : { kind: 'RoomMembership', ...key, memberId };
+    const { key, membership } = await putRoomMembership(CreateRoomMembershipCommand, input, context);
     return { clientMutationId: input.clientMutationId, membership, membershipEdge: membershipEdge(membership), room: roomModel(key.accountId, key.roomId) };
   },
 
@@ -123,18 +141,7 @@ export const roomMutations: RoomMutations = {
   },
 
   updateRoomMember: async (_root, { input }, context) => {
-    const key = roomKeyOfId('input.roomId', input.roomId);
-    const memberId = memberIdOf('input.memberId', input.memberId, key);
-    const out = await context.upstream.rooms(UpdateRoomMembershipCommand, {
-      AccountId: key.accountId,
-      RoomId: key.roomId,
-      MemberId: memberId,
-      Role: input.role ?? undefined,
-    });
-    forgetRoom(context.loaders, key);
-    const membership: RoomMembershipModel = out.RoomMembership
-      ? roomMembershipModel(key.accountId, key.roomId, out.RoomMembership)
-      : { kind: 'RoomMembership', ...key, memberId };
+    const { membership } = await putRoomMembership(UpdateRoomMembershipCommand, input, context);
     return { clientMutationId: input.clientMutationId, membership };
   },
 

@@ -8,6 +8,7 @@ import { ChimeClients, createChimeClients } from '../../../src/gateway/chime-cli
 import { RealtimeEvent, RealtimeHub, RealtimeHubOptions } from '../../../src/gateway/realtime';
 import { FaultProxy, startFaultProxy } from '../../support/fault-proxy';
 import { createWorld, startTestChime, TEST_CREDENTIALS, TestChime, TestWorld } from '../../support/local-chime';
+import { sendWhileDropping } from '../../support/upstream-drops';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -87,23 +88,12 @@ test('repeated upstream drops while messages flow: every subscriber gets every m
   await hub.ready({ userArn: world.users.carol });
 
   const sent: Array<{ channelArn: string; content: string }> = [];
-  let sending = true;
-  let cuts = 0;
-  const killer = (async () => {
-    while (sending) {
-      await sleep(80 + Math.random() * 80);
-      if (sending) cuts += proxy.cut() > 0 ? 1 : 0;
-    }
-  })();
-  for (let i = 0; i < 45; i++) {
+  const cuts = await sendWhileDropping(proxy, 45, async (i) => {
     const channelArn = i % 3 === 2 ? b : a;
     const content = `m${i}`;
     await send(channelArn, content);
     sent.push({ channelArn, content });
-    await sleep(8);
-  }
-  sending = false;
-  await killer;
+  });
 
   const visible = (s: (typeof subscribers)[number]) => sent.filter((m) => (s.channelArn ? m.channelArn === s.channelArn : s.viewer === world.users.alice || m.channelArn === a));
   await waitFor(() => subscribers.every((s) => contents(s.events).length >= visible(s).length), 'every subscriber to catch up');

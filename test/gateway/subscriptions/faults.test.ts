@@ -6,6 +6,7 @@
  */
 import { FaultProxy, startFaultProxy } from '../../support/fault-proxy';
 import { connect, startSubscriptionGateway, Subscription, SubscriptionGateway, TestClient, waitUntil } from '../../support/graphql-ws-client';
+import { sendWhileDropping } from '../../support/upstream-drops';
 
 const MESSAGE_EVENTS = `subscription($c: ID!) {
   channelMessageEvents(channelId: $c) { __typename ... on ChannelMessageEvent { type recovered channel { id } message { content } } }
@@ -57,22 +58,11 @@ test('the upstream session is killed repeatedly while messages flow: every subsc
   await waitUntil(() => t.transport.stats().subscriptions === subscribers.length, 'every subscription');
 
   const sent: Array<{ channel: string; content: string }> = [];
-  let sending = true;
-  let cuts = 0;
-  const killer = (async () => {
-    while (sending) {
-      await sleep(80 + Math.random() * 80);
-      if (sending) cuts += proxy.cut() > 0 ? 1 : 0;
-    }
-  })();
-  for (let i = 0; i < 45; i++) {
+  const cuts = await sendWhileDropping(proxy, 45, async (i) => {
     const channelId = i % 3 === 2 ? b : a;
     await t.gql('mutation($c: ID!, $m: String!) { sendChannelMessage(input: { channelId: $c, content: $m }) { clientMutationId } }', { c: channelId, m: `m${i}` }, token.bob);
     sent.push({ channel: channelId, content: `m${i}` });
-    await sleep(8);
-  }
-  sending = false;
-  await killer;
+  });
 
   const events = (s: (typeof subscribers)[number]) => s.subscription.data.map((d) => d.channelMessageEvents ?? d.viewerEvents);
   const expected = (s: (typeof subscribers)[number]) => sent.filter((m) => s.channels.includes(m.channel));
