@@ -52,16 +52,15 @@ export function sweepExpiredChannels(backend: Backend): number {
  * many users it deleted.
  */
 export function sweepExpiredUsers(backend: Backend): number {
-  let deleted = 0;
+  let expired: { arn: string }[] = [];
   const events = backend.transaction(() => {
-    const expired = backend.statement('SELECT arn FROM app_instance_users WHERE expires_at IS NOT NULL AND expires_at <= ?').all(backend.now()) as {
-      arn: string;
-    }[];
-    deleted = expired.length;
+    expired = backend.statement('SELECT arn FROM app_instance_users WHERE expires_at IS NOT NULL AND expires_at <= ?').all(backend.now()) as { arn: string }[];
     return expired.flatMap((row): ChannelEvent[] => removeAppInstanceUser(backend, row.arn));
   });
   for (const event of events) backend.events.publish(event);
-  return deleted;
+  // As for DeleteAppInstanceUser: once the losses are announced, the users' open sessions end.
+  if (expired.length > 0) backend.events.publishIdentityRemoved(expired.map((row) => row.arn));
+  return expired.length;
 }
 
 /**

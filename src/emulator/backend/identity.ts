@@ -170,14 +170,27 @@ function updateAppInstance(backend: Backend, input: UpdateAppInstanceRequest): O
   return { AppInstanceArn: arn };
 }
 
-/** Deletes the AppInstance and, through the schema's cascades, its users, bots, admins and channels. */
+/**
+ * Deletes the AppInstance and, through the schema's cascades, its users, bots,
+ * admins and channels, then tells the sessions of those users and bots that
+ * they are gone.
+ */
 function deleteAppInstance(backend: Backend, input: DeleteAppInstanceRequest): void {
   const arn = input.AppInstanceArn as string;
-  backend.transaction(() => {
+  const identities = backend.transaction(() => {
     requireAppInstance(backend, arn);
+    // Read before the cascade removes them: afterwards nothing says whose sessions belonged here.
+    const rows = backend
+      .statement(
+        `SELECT arn FROM app_instance_users WHERE app_instance_arn = ?
+         UNION ALL SELECT arn FROM app_instance_bots WHERE app_instance_arn = ?`,
+      )
+      .all(arn, arn) as { arn: string }[];
     backend.statement('DELETE FROM app_instances WHERE arn = ?').run(arn);
     deleteTags(backend, arn, true);
+    return rows.map((row) => row.arn);
   });
+  backend.events.publishIdentityRemoved(identities);
 }
 
 // ---------------------------------------------------------------- AppInstanceUser
@@ -260,15 +273,11 @@ function updateAppInstanceUser(backend: Backend, input: UpdateAppInstanceUserReq
 }
 
 /**
- * Removes what refers to a deleted user or bot: its channel memberships and
- * moderator seats, its AppInstanceAdmin row and its tags, as Chime does.
- * Messages it sent stay in the channels' history. Call inside a transaction.
- */
-/**
  * Removes a user or bot and everything that names it: memberships (each
  * announced to the channel with DELETE_CHANNEL_MEMBERSHIP, as a removal is),
- * moderator seats, admin seats, bans and tags. Call inside a transaction;
- * publish the returned events after it commits.
+ * moderator seats, admin seats, bans and tags. Messages it sent stay in the
+ * channels' history. Call inside a transaction; after it commits, publish the
+ * returned events, then the ARN through `events.publishIdentityRemoved`.
  */
 export function removeAppInstanceUser(backend: Backend, arn: string): ChannelEvent[] {
   const memberships = backend.statement('SELECT * FROM channel_memberships WHERE member_arn = ?').all(arn) as MembershipRow[];
@@ -287,13 +296,23 @@ export function removeAppInstanceUser(backend: Backend, arn: string): ChannelEve
   return events;
 }
 
+/**
+ * Publishes a committed removal of `arn`: its DELETE_CHANNEL_MEMBERSHIP events
+ * first, then the identity itself, so its own sessions hear of every lost
+ * membership before the session hub ends them.
+ */
+function publishRemoval(backend: Backend, arn: string, events: readonly ChannelEvent[]): void {
+  for (const event of events) backend.events.publish(event);
+  backend.events.publishIdentityRemoved([arn]);
+}
+
 function deleteAppInstanceUser(backend: Backend, input: DeleteAppInstanceUserRequest): void {
   const arn = input.AppInstanceUserArn as string;
   const events = backend.transaction(() => {
     requireUser(backend, arn);
     return removeAppInstanceUser(backend, arn);
   });
-  for (const event of events) backend.events.publish(event);
+  publishRemoval(backend, arn, events);
 }
 
 function putAppInstanceUserExpirationSettings(
@@ -461,7 +480,7 @@ function deleteAppInstanceBot(backend: Backend, input: DeleteAppInstanceBotReque
     requireBot(backend, arn);
     return removeAppInstanceUser(backend, arn);
   });
-  for (const event of events) backend.events.publish(event);
+  publishRemoval(backend, arn, events);
 }
 
 // ---------------------------------------------------------------- retention

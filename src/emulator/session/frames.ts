@@ -13,7 +13,7 @@ export const CloseCode = {
   OVERLOADED: 1011,
   /** Another connection took over this user's sessionId; final. */
   KICKED: 4003,
-  /** Bad or expired signature, or a userArn that names no AppInstanceUser or bot; final. */
+  /** Bad or expired signature, a userArn that names no AppInstanceUser or bot, or one deleted while connected; final. */
   UNAUTHORIZED: 4401,
 } as const;
 

@@ -13,6 +13,11 @@
  * Delivery: every event the backend publishes goes to every open session of
  * each of its recipients, in publish order. Sessions are indexed by userArn,
  * so a publish costs O(recipients), and each event is encoded once for all.
+ *
+ * Deletion: a session lives only as long as its identity. When the backend
+ * reports AppInstanceUsers or bots deleted (DeleteAppInstanceUser,
+ * DeleteAppInstanceBot, DeleteAppInstance), their open sessions are closed
+ * with 4401, after the deletion's own events.
  */
 import http from 'node:http';
 import { Duplex } from 'node:stream';
@@ -64,7 +69,7 @@ export class SessionHub {
   /** Serves websocket upgrades on `/connect` of the HTTP server and starts delivering events. */
   attach(server: http.Server): void {
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
-    this.unsubscribe ??= this.backend.events.subscribe((event) => this.deliver(event));
+    this.unsubscribe ??= this.listen();
     this.heartbeat ??= setInterval(() => this.forEachSession((session) => session.heartbeat()), this.pingIntervalMs).unref();
   }
 
@@ -154,6 +159,30 @@ export class SessionHub {
       db.prepare('SELECT 1 FROM app_instance_users WHERE arn = ?').get(arn) !== undefined ||
       db.prepare('SELECT 1 FROM app_instance_bots WHERE arn = ?').get(arn) !== undefined
     );
+  }
+
+  /** Subscribes to the backend's events and identity removals; returns the function that stops both. */
+  private listen(): () => void {
+    const stops = [
+      this.backend.events.subscribe((event) => this.deliver(event)),
+      this.backend.events.subscribeIdentityRemoved((arns) => this.revoke(arns)),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }
+
+  /**
+   * Ends every session of identities that were deleted. Chime's documentation
+   * does not name the close code; 4401 is what `/connect` answers for a
+   * userArn that names no AppInstanceUser or bot, which is what this userArn
+   * now is, and the official client takes it as final instead of reconnecting
+   * into that refusal. The deletion's DELETE_CHANNEL_MEMBERSHIP frames were
+   * published before this call and ws sends frames in order, so they reach
+   * the client ahead of the close.
+   */
+  private revoke(arns: readonly string[]): void {
+    for (const arn of new Set(arns)) {
+      for (const session of [...(this.byUser.get(arn) ?? [])]) session.close(CloseCode.UNAUTHORIZED, 'userArn deleted');
+    }
   }
 
   private deliver(event: ChannelEvent): void {

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ChimeClients } from '../chime-clients';
 import type { Viewer } from '../viewer';
 import type { BackfillOptions } from './backfill';
+import { SharedFrameDecoder } from './frames';
 import type { UpstreamSessionOptions } from './upstream-session';
 import { RealtimeListener, SubscriptionFilter, ViewerFeed } from './viewer-feed';
 
@@ -45,6 +46,8 @@ interface Entry {
 export class RealtimeHub {
   private readonly entries = new Map<string, Entry>();
   private readonly lingerMs: number;
+  /** One decoder for every session: a frame sent to many viewers is decoded once. */
+  private readonly decoder = new SharedFrameDecoder();
   private closed = false;
 
   constructor(private readonly options: RealtimeHubOptions) {
@@ -98,7 +101,7 @@ export class RealtimeHub {
       feed: new ViewerFeed({
         clients: this.options.clients,
         userArn,
-        session: this.options.session,
+        session: { decode: this.decoder.decode, ...this.options.session },
         backfill: this.options.backfill,
         recentIdsPerChannel: this.options.recentIdsPerChannel,
         maxTrackedChannels: this.options.maxTrackedChannels,

@@ -34,6 +34,8 @@ export interface UpstreamSessionOptions {
   pingIntervalMs?: number;
   /** Asks Chime for CHANNEL_DETAILS of the user's channels after each connect. Default off. */
   prefetch?: { sortBy?: 'unread' | 'last-message-timestamp' };
+  /** Frame decoder; the hub shares one across sessions (SharedFrameDecoder). Default: decodeFrame. */
+  decode?: (text: string) => DecodedFrame;
   logger?: Logger;
 }
 
@@ -89,6 +91,7 @@ export class UpstreamSession {
   private readonly giveUpAfterMs: number;
   private readonly establishTimeoutMs: number;
   private readonly pingIntervalMs: number;
+  private readonly decode: (text: string) => DecodedFrame;
 
   constructor(
     private readonly options: UpstreamSessionOptions,
@@ -97,6 +100,7 @@ export class UpstreamSession {
     this.giveUpAfterMs = options.giveUpAfterMs ?? 60_000;
     this.establishTimeoutMs = options.establishTimeoutMs ?? 10_000;
     this.pingIntervalMs = options.pingIntervalMs ?? 30_000;
+    this.decode = options.decode ?? decodeFrame;
     if (!(this.giveUpAfterMs >= 0)) throw new RangeError(`giveUpAfterMs must be >= 0 ms, got ${options.giveUpAfterMs}.`);
     if (!(this.establishTimeoutMs > 0)) throw new RangeError(`establishTimeoutMs must be > 0 ms, got ${options.establishTimeoutMs}.`);
     if (!(this.pingIntervalMs >= 0)) throw new RangeError(`pingIntervalMs must be >= 0 ms, got ${options.pingIntervalMs}.`);
@@ -226,7 +230,7 @@ export class UpstreamSession {
       lastAliveAt = Date.now();
       let frame: DecodedFrame;
       try {
-        frame = decodeFrame(data.toString());
+        frame = this.decode(data.toString());
       } catch (err) {
         if (!(err instanceof FrameDecodeError)) throw err;
         this.options.logger?.warn({ userArn: this.options.userArn, err: err.message }, 'dropped a malformed messaging-session frame');

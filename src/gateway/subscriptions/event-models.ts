@@ -1,9 +1,11 @@
 /**
- * Realtime events as GraphQL objects: each decoded event of a viewer's
- * session becomes one `ChatEvent` model, once (memoized on the event object,
- * which the hub hands to every listener of that viewer), shaped as the
+ * Realtime events as GraphQL objects: each decoded event becomes one
+ * `ChatEvent` model, once (memoized on the event object, which the hub hands
+ * to every listener, of every viewer the frame reached), shaped as the
  * schema's event types with the models of the graph's own objects inside,
- * so `message` is the same `ChannelMessage` node queries return.
+ * so `message` is the same `ChannelMessage` node queries return. A model
+ * holds nothing of the viewer: what depends on the viewer is resolved from
+ * the context, so viewers can share an execution of the same event.
  */
 import type { ChannelMembership, Identity } from '@aws-sdk/client-chime-sdk-messaging';
 import type { BatchMembershipEvent, ChannelEventType, MembershipChangeEvent, MembershipEventType, MessageEventType, RealtimeEvent, ResyncReason } from '../realtime';
@@ -32,7 +34,6 @@ export interface ChannelMembershipEventModel {
   channel: ChannelModel;
   type: MembershipEventType | 'BATCH_CREATE_CHANNEL_MEMBERSHIP';
   memberships: MembershipModel[];
-  includesViewer: boolean;
 }
 
 /** A channel created, updated or deleted. */
@@ -66,20 +67,20 @@ export type ChannelFeedModel = ChannelMembershipEventModel | ChannelChangeEventM
 const models = new WeakMap<RealtimeEvent, ChatEventModel | null>();
 
 /**
- * The GraphQL model of a non-terminal event of `viewerArn`'s session, or
- * null for events the schema does not show (CHANNEL_DETAILS, event types
- * this gateway does not know yet). Mapped once per event object.
+ * The GraphQL model of a non-terminal event, or null for events the schema
+ * does not show (CHANNEL_DETAILS, event types this gateway does not know
+ * yet). Mapped once per event object.
  */
-export function chatEventOf(event: RealtimeEvent, viewerArn: string): ChatEventModel | null {
+export function chatEventOf(event: RealtimeEvent): ChatEventModel | null {
   let model = models.get(event);
   if (model === undefined) {
-    model = toModel(event, viewerArn);
+    model = toModel(event);
     models.set(event, model);
   }
   return model;
 }
 
-function toModel(event: RealtimeEvent, viewerArn: string): ChatEventModel | null {
+function toModel(event: RealtimeEvent): ChatEventModel | null {
   switch (event.kind) {
     case 'message': {
       const message = messageModel(event.channelArn, event.message);
@@ -88,7 +89,7 @@ function toModel(event: RealtimeEvent, viewerArn: string): ChatEventModel | null
       return { __typename: 'ChannelMessageEvent', channel, type: event.type, message, recovered: event.backfilled };
     }
     case 'membership':
-      return membershipEvent(event, [membershipModel(event.channelArn, event.membership)], viewerArn);
+      return membershipEvent(event, [membershipModel(event.channelArn, event.membership)]);
     case 'batchMembership': {
       const { Members = [], Type, SubChannelId } = event.memberships;
       const memberships = Members.map((member: Identity): MembershipModel => ({
@@ -98,7 +99,7 @@ function toModel(event: RealtimeEvent, viewerArn: string): ChatEventModel | null
         type: Type,
         subChannelId: SubChannelId ?? null,
       }));
-      return membershipEvent(event, memberships, viewerArn);
+      return membershipEvent(event, memberships);
     }
     case 'channel':
       return { __typename: 'ChannelChangeEvent', channel: channelModel(event.channelArn, { channel: event.channel }), type: event.type };
@@ -110,14 +111,8 @@ function toModel(event: RealtimeEvent, viewerArn: string): ChatEventModel | null
   }
 }
 
-function membershipEvent(event: MembershipChangeEvent | BatchMembershipEvent, memberships: MembershipModel[], viewerArn: string): ChannelMembershipEventModel {
-  return {
-    __typename: 'ChannelMembershipEvent',
-    channel: channelModel(event.channelArn),
-    type: event.type,
-    memberships,
-    includesViewer: memberships.some((membership) => membership.member.arn === viewerArn),
-  };
+function membershipEvent(event: MembershipChangeEvent | BatchMembershipEvent, memberships: MembershipModel[]): ChannelMembershipEventModel {
+  return { __typename: 'ChannelMembershipEvent', channel: channelModel(event.channelArn), type: event.type, memberships };
 }
 
 /** A membership event's payload is a whole ChannelMembership, so field resolvers need no DescribeChannelMembership. */

@@ -36,7 +36,7 @@ export function chatEventStream<T extends ChatEventModel>(options: ChatEventStre
     if (queue.ended) return;
     if (event.kind === 'accessRevoked') return queue.finish(accessRevokedError(event));
     if (event.kind === 'sessionError') return queue.finish(sessionError(event));
-    const model = chatEventOf(event, viewer.userArn);
+    const model = chatEventOf(event);
     if (model === null || !accepts.has(model.__typename)) return;
     if (queue.size >= maxQueued) queue.finish(fellBehind(maxQueued));
     else queue.push(model as T);

@@ -8,7 +8,7 @@
 import { GraphQLError } from 'graphql';
 import { GatewayContext, requireViewer } from '../context';
 import { gatewayError } from '../errors';
-import { ChannelFeedEventResolvers, ChannelMessageFeedEventResolvers, ChatEventResolvers, SubscriptionResolvers } from '../generated/resolvers-types';
+import { ChannelFeedEventResolvers, ChannelMembershipEventResolvers, ChannelMessageFeedEventResolvers, ChatEventResolvers, SubscriptionResolvers } from '../generated/resolvers-types';
 import { channelArnOfId } from '../input-limits';
 import type { RealtimeHub } from '../realtime';
 import type { Viewer } from '../viewer';
@@ -58,6 +58,14 @@ export const ChannelMessageFeedEvent: ChannelMessageFeedEventResolvers<GatewayCo
 /** The `ChannelFeedEvent` union. */
 export const ChannelFeedEvent: ChannelFeedEventResolvers<GatewayContext> = { __resolveType: typeOf<ChannelFeedModel> };
 
+/** `ChannelMembershipEvent`: whether the viewer is among the memberships is the one field that depends on who asks. */
+export const ChannelMembershipEvent: Pick<ChannelMembershipEventResolvers<GatewayContext>, 'includesViewer'> = {
+  includesViewer: (event, _args, context) => {
+    const viewerArn = requireViewer(context).userArn;
+    return event.memberships.some((membership) => membership.member.arn === viewerArn);
+  },
+};
+
 /**
  * A channel's events, for a viewer who receives them: Chime delivers a
  * channel's events to its members only, so a viewer who is not one (or may
@@ -102,4 +110,4 @@ function realtimeOf(root: unknown): SubscriptionRoot['realtime'] {
 }
 
 /** Everything this file resolves, for the resolver map. */
-export const subscriptionResolvers = { Subscription, ChatEvent, ChannelMessageFeedEvent, ChannelFeedEvent };
+export const subscriptionResolvers = { Subscription, ChatEvent, ChannelMessageFeedEvent, ChannelFeedEvent, ChannelMembershipEvent };

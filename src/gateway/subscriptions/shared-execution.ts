@@ -3,8 +3,11 @@
  * viewer form one group. The group runs the subscribe phase once (access
  * check, one hub listener), executes the selection once per event, and
  * hands the same result object to every member, so a message to a viewer
- * with many tabs costs one execution, not one per socket. Results go out in
- * event order; a slow execution (an upstream call) holds the later ones back.
+ * with many tabs costs one execution, not one per socket. Groups of other
+ * viewers with the same document and variables reuse that result when the
+ * execution did not depend on the viewer (cross-viewer-results.ts). Results
+ * go out in event order; a slow execution (an upstream call) holds the later
+ * ones back.
  *
  * Members receive results through `deliver`, synchronously, as the group
  * produces them (the transport writes them to the socket at once). What
@@ -14,15 +17,18 @@
  */
 import { createSourceEventStream, execute, ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
 import { AsyncQueue } from './async-queue';
+import { CrossViewerResults } from './cross-viewer-results';
 
 /** One subscription asking to join (or start) a group. */
 export interface SharedSubscription {
   /** Same key, same group: viewer, operation name, query text and variables. */
   key: string;
+  /** The key without the viewer: groups with the same one may share results that did not depend on the viewer. */
+  documentKey: string;
   /** Arguments of the subscribe phase; its `rootValue` is what the subscribe resolver receives. */
   args: ExecutionArgs;
-  /** A fresh context for executing one event, so nothing cached outlives the event. */
-  eventContext(): unknown;
+  /** A fresh context for executing one event, so nothing cached outlives the event, and whether it was read. */
+  eventContext(): { value: unknown; used(): boolean };
   /** Sends one result of the group to this subscription's client; must not throw. */
   deliver(result: ExecutionResult): void;
   /** Called once the subscribe phase ran for the group this subscription started, whatever came of it. */
@@ -35,6 +41,8 @@ export interface SharedExecutionStats {
   groups: number;
   /** Subscriptions events flow to, across all groups (a subscription still being checked is not counted yet). */
   subscriptions: number;
+  /** Events executed so far, counting each execution once however many subscriptions (and viewers) it served. */
+  executions: number;
 }
 
 interface Member {
@@ -48,7 +56,9 @@ interface Member {
 /** The groups of one gateway, by key. */
 export class SharedExecutions {
   private readonly groups = new Map<string, ExecutionGroup>();
+  private readonly results = new CrossViewerResults();
   private members = 0;
+  private executions = 0;
 
   /**
    * graphql-ws's `subscribe`: joins the subscription's group, starting it if
@@ -59,9 +69,10 @@ export class SharedExecutions {
   subscribe(subscription: SharedSubscription): Promise<AsyncIterableIterator<never> | ExecutionResult> {
     let group = this.groups.get(subscription.key);
     if (!group) {
-      const created = new ExecutionGroup(subscription, {
+      const created = new ExecutionGroup(subscription, this.results, {
         joined: () => (this.members += 1),
         left: () => (this.members -= 1),
+        executed: () => (this.executions += 1),
         ended: () => {
           if (this.groups.get(subscription.key) === created) this.groups.delete(subscription.key);
         },
@@ -74,13 +85,14 @@ export class SharedExecutions {
 
   /** Current counts. */
   stats(): SharedExecutionStats {
-    return { groups: this.groups.size, subscriptions: this.members };
+    return { groups: this.groups.size, subscriptions: this.members, executions: this.executions };
   }
 }
 
 interface GroupHooks {
   joined(): void;
   left(): void;
+  executed(): void;
   ended(): void;
 }
 
@@ -93,6 +105,7 @@ class ExecutionGroup {
 
   constructor(
     private readonly origin: SharedSubscription,
+    private readonly results: CrossViewerResults,
     private readonly hooks: GroupHooks,
   ) {
     this.started = this.open();
@@ -140,7 +153,11 @@ class ExecutionGroup {
       for (;;) {
         const next = await source.next();
         if (next.done || this.ended) break;
-        let result = execute({ ...this.origin.args, rootValue: next.value, contextValue: this.origin.eventContext() });
+        let result = this.results.resultOf(next.value, this.origin.documentKey, () => {
+          const context = this.origin.eventContext();
+          this.hooks.executed();
+          return { result: execute({ ...this.origin.args, rootValue: next.value, contextValue: context.value }), usedContext: context.used };
+        });
         if (isPromise(result)) result = await result;
         for (const member of this.members) member.deliver(result);
       }

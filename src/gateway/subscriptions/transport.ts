@@ -35,6 +35,8 @@ export interface SubscriptionStats {
   subscriptions: number;
   /** Shared executions (one per document, variables and viewer). */
   groups: number;
+  /** Events executed so far (one execution serves every subscription of a group, and of other viewers' groups when it did not depend on the viewer). */
+  executions: number;
   /** Upstream Chime messaging sessions, lingering ones included. */
   upstreamSessions: number;
 }
@@ -59,7 +61,7 @@ interface SubscribeRoot extends SubscriptionRoot {
   /** The query text (graphql-ws keeps the same string for the subscription anyway). */
   query: string;
   deliver(result: ExecutionResult): void;
-  eventContext(): unknown;
+  eventContext(): { value: unknown; used(): boolean };
   subscribed(): void;
 }
 
@@ -185,7 +187,7 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
           viewer,
           query: payload.query,
           deliver: (result) => guard.send(next + payloadOf(result) + '}'),
-          eventContext: () => lazily(context).value,
+          eventContext: () => lazily(context),
           // graphql-ws keeps the arguments as long as the subscription: without this, the subscribe phase's loaders would stay too.
           subscribed: subscribePhase.release,
         };
@@ -194,9 +196,9 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
 
       subscribe(args) {
         const { viewer, query, deliver, eventContext, subscribed } = args.rootValue as SubscribeRoot;
-        // Built here, not kept: only the group holds its key.
-        const key = [viewer.userArn, args.operationName ?? '', query, JSON.stringify(args.variableValues ?? {})].join('\n');
-        return executions.subscribe({ key, args, eventContext, deliver, subscribed });
+        // Built here, not kept: only the group holds its keys.
+        const documentKey = [args.operationName ?? '', query, JSON.stringify(args.variableValues ?? {})].join('\n');
+        return executions.subscribe({ key: `${viewer.userArn}\n${documentKey}`, documentKey, args, eventContext, deliver, subscribed });
       },
 
       // Only the subscribe phase's errors take graphql-ws's own way out; events are delivered above.
@@ -260,13 +262,20 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
 /**
  * A context built when a resolver first reads it. Most event selections
  * resolve from the event's payload alone, and building a context (upstream
- * access, a dozen loaders) would otherwise cost more than executing them.
+ * access, a dozen loaders) would otherwise cost more than executing them;
+ * a result that never read it holds for any viewer (`used()`).
  * `release()` drops what was built (it is built anew if read again).
  */
-function lazily(create: () => GatewayContext): { value: GatewayContext; release(): void } {
+function lazily(create: () => GatewayContext): { value: GatewayContext; used(): boolean; release(): void } {
   let context: GatewayContext | undefined;
+  let used = false;
+  const read = (key: string | symbol) => {
+    used = true;
+    return Reflect.get((context ??= create()), key);
+  };
   return {
-    value: new Proxy({} as GatewayContext, { get: (_target, key) => Reflect.get((context ??= create()), key) }),
+    value: new Proxy({} as GatewayContext, { get: (_target, key) => read(key), has: (_target, key) => read(key) !== undefined }),
+    used: () => used,
     release: () => (context = undefined),
   };
 }

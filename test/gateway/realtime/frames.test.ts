@@ -1,4 +1,4 @@
-import { decodeFrame, FrameDecodeError } from '../../../src/gateway/realtime/frames';
+import { decodeFrame, FrameDecodeError, SharedFrameDecoder } from '../../../src/gateway/realtime/frames';
 import { closeDisposition, FullJitterBackoff, httpDisposition } from '../../../src/gateway/realtime/reconnect-policy';
 import { presignConnectUrl, websocketBase } from '../../../src/gateway/realtime/session-url';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -114,5 +114,29 @@ describe('connect URL', () => {
       'X-Amz-Security-Token': 'token',
     });
     expect(q['X-Amz-Signature']).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('SharedFrameDecoder', () => {
+  const message = (id: string) => frame('CREATE_CHANNEL_MESSAGE', { ChannelArn: CHANNEL, MessageId: id, Content: 'hi', CreatedTimestamp: '2024-05-01T10:00:00Z' });
+
+  test('the same frame text decodes once: every session that received it gets the same event object', () => {
+    const decoder = new SharedFrameDecoder();
+    const first = decoder.decode(message('m1'));
+    expect(decoder.decode(message('m1'))).toBe(first);
+    expect(decoder.decode(message('m2'))).not.toBe(first);
+    expect(first).toMatchObject({ kind: 'message', message: { MessageId: 'm1', CreatedTimestamp: new Date('2024-05-01T10:00:00Z') } });
+  });
+
+  test('remembers only the most recent frames, and never a malformed one', () => {
+    const decoder = new SharedFrameDecoder(2);
+    const first = decoder.decode(message('m1'));
+    decoder.decode(message('m2'));
+    decoder.decode(message('m3'));
+    expect(decoder.decode(message('m1'))).not.toBe(first);
+    expect(decoder.decode(message('m1'))).toEqual(first);
+    expect(() => decoder.decode('not json')).toThrow(FrameDecodeError);
+    expect(() => decoder.decode('not json')).toThrow(FrameDecodeError);
+    expect(() => new SharedFrameDecoder(0)).toThrow(/capacity must be a positive integer, got 0/);
   });
 });

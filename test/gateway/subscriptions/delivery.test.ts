@@ -302,3 +302,41 @@ test('subscriptions of the same document, variables and viewer share one executi
   // `channel { name }` costs one DescribeChannel per execution: one for alice's three sockets, one for bob's.
   expect(t.upstreamCalls().slice(before)).toEqual(['DescribeChannel', 'DescribeChannel']);
 });
+
+test('viewers with the same document share one execution per event when the selection does not depend on the viewer', async () => {
+  const room = await channel('alice', ['bob', 'carol']);
+  const contentOnly = `subscription($channelId: ID!) { channelMessageEvents(channelId: $channelId) { ... on ChannelMessageEvent { message { id content } } } }`;
+  const subscriptions = (['alice', 'bob', 'carol'] as const).map((as) => client(as).subscribe(contentOnly, { channelId: room }));
+  await live(3);
+  expect(t.transport.stats()).toMatchObject({ groups: 3, upstreamSessions: 3 });
+
+  const before = t.transport.stats().executions;
+  const messageId = await send('bob', room, 'shared');
+  for (const subscription of subscriptions) {
+    const [result] = await subscription.receive(1);
+    expect(result.data.channelMessageEvents).toEqual({ message: { id: messageId, content: 'shared' } });
+  }
+  // Three viewers, three upstream sessions, three groups: the frame is decoded and the selection executed once.
+  expect(t.transport.stats().executions - before).toBe(1);
+});
+
+test('a selection that depends on the viewer is executed for each viewer, and each gets its own answer', async () => {
+  const room = await channel('alice', ['bob']);
+  const membershipEvents = `subscription($channelId: ID!) { channelEvents(channelId: $channelId) { ... on ChannelMembershipEvent { type includesViewer } } }`;
+  const [alices, bobs] = (['alice', 'bob'] as const).map((as) => client(as).subscribe(membershipEvents, { channelId: room }));
+  await live(2);
+
+  const before = t.transport.stats().executions;
+  await addMember('alice', room, 'carol');
+  const [[forAlice], [forBob]] = await Promise.all([alices.receive(1), bobs.receive(1)]);
+  expect(forAlice.data.channelEvents).toEqual({ type: 'CREATE_CHANNEL_MEMBERSHIP', includesViewer: false });
+  expect(forBob.data.channelEvents).toEqual({ type: 'CREATE_CHANNEL_MEMBERSHIP', includesViewer: false });
+  expect(t.transport.stats().executions - before).toBe(2);
+
+  // Removing bob: his own answer says so, alice's does not; his subscription then ends (ACCESS_REVOKED).
+  await t.gql(`mutation($c: ID!, $m: ID!) { removeChannelMember(input: { channelId: $c, memberId: $m }) { clientMutationId } }`, { c: room, m: id.bob }, token.alice);
+  const [, removedForAlice] = await alices.receive(2);
+  expect(removedForAlice.data.channelEvents).toEqual({ type: 'DELETE_CHANNEL_MEMBERSHIP', includesViewer: false });
+  await bobs.done;
+  expect(bobs.data.at(-1)?.channelEvents).toEqual({ type: 'DELETE_CHANNEL_MEMBERSHIP', includesViewer: true });
+});

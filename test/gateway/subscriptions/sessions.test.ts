@@ -44,7 +44,7 @@ test('200 subscriptions from 20 viewers use exactly 20 upstream sessions, and no
   }
   await waitUntil(() => t.transport.stats().subscriptions === 2 * DOCUMENTS.length * VIEWERS, '200 live subscriptions');
   // Each viewer's two sockets share its five executions.
-  expect(t.transport.stats()).toEqual({ sockets: 2 * VIEWERS, subscriptions: 200, groups: DOCUMENTS.length * VIEWERS, upstreamSessions: VIEWERS });
+  expect(t.transport.stats()).toEqual({ sockets: 2 * VIEWERS, subscriptions: 200, groups: DOCUMENTS.length * VIEWERS, upstreamSessions: VIEWERS, executions: 0 });
   expect(t.transport.hub.stats()).toEqual({ upstreamSessions: VIEWERS, subscribers: DOCUMENTS.length * VIEWERS });
   expect(t.chime.chime.sessions.size).toBe(VIEWERS);
 
