@@ -9,9 +9,12 @@
  *  - fan-out of one channel: time from the mutation to the last of N
  *    subscribers receiving the message (p50/p99), for N = 1,000 and 10,000;
  *  - the gateway's RSS per idle subscriber (its growth while N subscribers
- *    are connected and subscribed, divided by N);
- *  - for comparison, the floor of the machine: a plain `ws` server process
- *    writing a ready-made message to N sockets.
+ *    are connected and subscribed, divided by N), each RSS read after a full
+ *    collection (see memoryProbe);
+ *  - for comparison, two floors of the machine: a plain `ws` server process
+ *    writing a ready-made message to N sockets, and the local service
+ *    delivering a message to N raw upstream sessions (what the upstream side
+ *    of a fan-out costs here before the gateway does anything).
  * A subscriber is one websocket with one subscription, as a browser tab
  * holds it. A fan-out case `<subscribers>x<tabs>` spreads the subscribers
  * over viewers with that many tabs each (each viewer has one upstream
@@ -32,6 +35,7 @@ const {
   ChimeSDKMessagingClient,
   CreateChannelCommand,
   GetMessagingSessionEndpointCommand,
+  SendChannelMessageCommand,
 } = require('@aws-sdk/client-chime-sdk-messaging');
 const { ChimeSDKIdentityClient, CreateAppInstanceCommand, CreateAppInstanceUserCommand } = require('@aws-sdk/client-chime-sdk-identity');
 const { ROOT, CREDENTIALS, startLocalChimeProcess, percentile, fmt } = require('./support');
@@ -50,6 +54,7 @@ const FANOUT = String(args.fanout ?? '1000x1,1000x10,10000x10')
   .map(([subscribers, tabs]) => ({ subscribers, tabs, viewers: Math.ceil(subscribers / tabs) }));
 /** Messages timed per fan-out case (the 10,000 case gets a tenth, at least 10, to stay bounded in time). */
 const ROUNDS = Number(args.rounds ?? 200);
+const roundsFor = (/** @type {number} */ receivers) => (receivers > 1000 ? Math.max(10, Math.floor(ROUNDS / 10)) : ROUNDS);
 /** Longest wait for one message to reach every subscriber. */
 const DELIVERY_TIMEOUT_MS = 15_000;
 /** Extra node arguments for the gateway process, e.g. GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
@@ -64,7 +69,7 @@ const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(
  */
 async function startGatewayProcess(chime, appInstanceArn, secret) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realtime-bench-'));
-  const child = spawn(process.execPath, [...GATEWAY_NODE_ARGS, path.join(ROOT, 'dist/main.js')], {
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', ...GATEWAY_NODE_ARGS, path.join(ROOT, 'dist/main.js')], {
     cwd: dir,
     env: {
       ...process.env,
@@ -79,8 +84,9 @@ async function startGatewayProcess(chime, appInstanceArn, secret) {
       AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
       REALTIME_LINGER_MS: '200',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const memory = await memoryProbe(child);
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
@@ -92,8 +98,10 @@ async function startGatewayProcess(chime, appInstanceArn, secret) {
   });
   return {
     /** @type {string} */ url,
-    pid: /** @type {number} */ (child.pid),
+    memory,
     async stop() {
+      // Closed first: a process with an inspector session attached waits for it to leave before it exits.
+      memory.close();
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       fs.rmSync(dir, { recursive: true, force: true });
@@ -105,6 +113,65 @@ async function startGatewayProcess(chime, appInstanceArn, secret) {
 function rssKb(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * Reads RSS once V8 has given back what it can. After a burst of allocation
+ * (thousands of subscribers connecting) V8 keeps its grown young generation
+ * until its memory reducer returns it, at a time of its own choosing (seen
+ * here: 20 s to over a minute); read at once, RSS counts that spare heap as
+ * if subscribers held it. So the measured processes run with `--inspect`,
+ * and before each reading this asks, over the inspector protocol, for all
+ * available garbage to be collected (HeapProfiler.collectGarbage, V8's
+ * low-memory collection) and waits a moment for pages to be returned.
+ * `child` must have been spawned with `--inspect=127.0.0.1:0` and a piped stderr.
+ * @param {import('node:child_process').ChildProcess} child
+ */
+async function memoryProbe(child) {
+  const url = await new Promise((resolve, reject) => {
+    let err = '';
+    /** @param {Buffer} chunk */
+    const onData = (chunk) => {
+      err += chunk;
+      const m = /Debugger listening on (ws:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]);
+    };
+    /** @type {NonNullable<typeof child.stderr>} */ (child.stderr).on('data', onData);
+    child.once('exit', () => reject(new Error(`process exited before its inspector listened: ${err}`)));
+  });
+  // The inspector's own messages are not the process's output; every other line is passed on.
+  let partial = '';
+  /** @type {NonNullable<typeof child.stderr>} */ (child.stderr).on('data', (chunk) => {
+    const lines = (partial + chunk).split('\n');
+    partial = /** @type {string} */ (lines.pop());
+    const text = lines.filter((line) => !/^(Debugger (listening|attached|ending)|For help, see|Waiting for the debugger)/.test(line)).join('\n');
+    if (text.trim()) process.stderr.write(text + '\n');
+  });
+  const socket = new WebSocket(url, { perMessageDeflate: false });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  let id = 0;
+  /** @param {string} method */
+  const call = (method) =>
+    new Promise((resolve) => {
+      const mine = ++id;
+      /** @param {WebSocket.RawData} data */
+      const onReply = (data) => {
+        if (JSON.parse(String(data)).id !== mine) return;
+        socket.off('message', onReply);
+        resolve(undefined);
+      };
+      socket.on('message', onReply);
+      socket.send(JSON.stringify({ id: mine, method }));
+    });
+  return {
+    /** RSS in KB after a full collection. */
+    async settledRssKb() {
+      await call('HeapProfiler.collectGarbage');
+      await sleep(1000);
+      return rssKb(/** @type {number} */ (child.pid));
+    },
+    close: () => socket.terminate(),
+  };
 }
 
 /**
@@ -126,11 +193,58 @@ async function mapLimit(items, limit, task) {
   return out;
 }
 
-/** Message contents are `m<seq>`; this finds the seq in a raw result without parsing it. @param {string} text */
-function seqOf(text) {
-  const i = text.indexOf('"content":"m');
+/** What precedes a message's `m<seq>` in a graphql-ws result, and in a raw Chime frame (whose Payload is a JSON string). */
+const RESULT_MARKER = '"content":"m';
+const FRAME_MARKER = '\\"Content\\":\\"m';
+
+/**
+ * Message contents are `m<seq>`; this finds the seq in a received text without parsing it.
+ * @param {string} text @param {string} [marker]
+ */
+function seqOf(text, marker = RESULT_MARKER) {
+  const i = text.indexOf(marker);
   if (i < 0) return -1;
-  return parseInt(text.slice(i + 12, text.indexOf('"', i + 12)), 10);
+  const start = i + marker.length;
+  return parseInt(text.slice(start, start + 12), 10);
+}
+
+/**
+ * Receipts of each seq across `count` receivers; `lastAt` notes when the last of them arrived.
+ * @param {number} count
+ */
+function receipts(count) {
+  /** @type {Map<number, number>} */ const received = new Map();
+  /** @type {Map<number, number>} */ const lastAt = new Map();
+  return {
+    received,
+    lastAt,
+    /** @param {number} seq a message's seq; negative: not a message, ignored */
+    note(seq) {
+      if (seq < 0) return;
+      const n = (received.get(seq) ?? 0) + 1;
+      received.set(seq, n);
+      if (n === count) lastAt.set(seq, performance.now());
+    },
+  };
+}
+
+/**
+ * Times `rounds` messages, each from just before `trigger()` to its last receipt, after
+ * min(20, rounds) rounds that warm the paths (JIT) and are not counted.
+ * @param {ReturnType<typeof receipts>} tally @param {number} count @param {number} rounds @param {() => Promise<number>} trigger
+ */
+async function timeRounds(tally, count, rounds, trigger) {
+  /** @type {number[]} */ const lastMs = [];
+  for (let r = -Math.min(20, rounds); r < rounds; r++) {
+    const sentAt = performance.now();
+    const s = await trigger();
+    const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
+    while (!tally.lastAt.has(s) && Date.now() < deadline) await sleep(1);
+    if (!tally.lastAt.has(s)) throw new Error(`message ${s} reached ${tally.received.get(s) ?? 0} of ${count} receivers within ${DELIVERY_TIMEOUT_MS} ms`);
+    if (r >= 0) lastMs.push(/** @type {number} */ (tally.lastAt.get(s)) - sentAt);
+    await sleep(20);
+  }
+  return { p50: percentile(lastMs, 50), p99: percentile(lastMs, 99) };
 }
 
 /**
@@ -178,42 +292,32 @@ process.on('message', ({ seq }) => {
  * @param {number} count @param {number} rounds
  */
 async function floor(count, rounds) {
-  const child = spawn(process.execPath, ['-e', FLOOR_SERVER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', '-e', FLOOR_SERVER], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  const memory = await memoryProbe(child);
   try {
     const { port } = await new Promise((resolve) => child.once('message', resolve));
     await sleep(2000);
-    const rssBefore = rssKb(/** @type {number} */ (child.pid));
-    /** @type {Map<number, number>} */ const received = new Map();
-    /** @type {Map<number, number>} */ const lastAt = new Map();
+    const rssBefore = await memory.settledRssKb();
+    const tally = receipts(count);
     const sockets = await mapLimit(Array.from({ length: count }, (_, i) => i), 100, () =>
       new Promise((resolve, reject) => {
         const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
         ws.once('error', reject);
         ws.on('open', () => resolve(ws));
-        ws.on('message', (data) => {
-          const s = seqOf(data.toString());
-          const n = (received.get(s) ?? 0) + 1;
-          received.set(s, n);
-          if (n === count) lastAt.set(s, performance.now());
-        });
+        ws.on('message', (data) => tally.note(seqOf(data.toString())));
       }),
     );
-    await sleep(10_000);
-    const rssIdle = rssKb(/** @type {number} */ (child.pid));
-    /** @type {number[]} */ const lastMs = [];
-    for (let r = -Math.min(20, rounds); r < rounds; r++) {
-      const s = 1_000_000 + r;
-      const sentAt = performance.now();
-      child.send({ seq: s });
-      const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
-      while (!lastAt.has(s) && Date.now() < deadline) await sleep(1);
-      if (!lastAt.has(s)) throw new Error(`floor broadcast ${s} reached ${received.get(s) ?? 0} of ${count} sockets`);
-      if (r >= 0) lastMs.push(/** @type {number} */ (lastAt.get(s)) - sentAt);
-      await sleep(20);
-    }
+    await sleep(2000);
+    const rssIdle = await memory.settledRssKb();
+    let seq = 1_000_000;
+    const timing = await timeRounds(tally, count, rounds, async () => {
+      child.send({ seq });
+      return seq++;
+    });
     sockets.forEach((ws) => /** @type {WebSocket} */ (ws).terminate());
-    return { p50: percentile(lastMs, 50), p99: percentile(lastMs, 99), perSocketKb: (rssIdle - rssBefore) / count };
+    return { ...timing, perSocketKb: (rssIdle - rssBefore) / count };
   } finally {
+    memory.close();
     child.kill();
   }
 }
@@ -265,26 +369,55 @@ async function main() {
    * @param {string} wsUrl @param {number} count @param {number} viewerCount
    */
   const crowd = async (wsUrl, count, viewerCount) => {
-    /** @type {Map<number, number>} */ const received = new Map();
-    /** @type {Map<number, number>} */ const lastAt = new Map();
-    const onSeq = (/** @type {number} */ s) => {
-      const n = (received.get(s) ?? 0) + 1;
-      received.set(s, n);
-      if (n === count) lastAt.set(s, performance.now());
-    };
+    const tally = receipts(count);
     const started = Date.now();
     const sockets = await mapLimit(Array.from({ length: count }, (_, i) => i), 100, (i) =>
-      subscriber(wsUrl, viewerTokens[i % viewerCount], toGlobalId('Channel', fanoutChannel), onSeq),
+      subscriber(wsUrl, viewerTokens[i % viewerCount], toGlobalId('Channel', fanoutChannel), tally.note),
     );
     // Subscribed once a message reaches every one of them.
     for (;;) {
       const s = await send(fanoutChannel);
       const deadline = Date.now() + 5000;
-      while (!lastAt.has(s) && Date.now() < deadline) await sleep(5);
-      if (lastAt.has(s)) break;
-      if (Date.now() - started > 120_000) throw new Error(`only ${received.get(s) ?? 0} of ${count} subscribers live after 2 minutes`);
+      while (!tally.lastAt.has(s) && Date.now() < deadline) await sleep(5);
+      if (tally.lastAt.has(s)) break;
+      if (Date.now() - started > 120_000) throw new Error(`only ${tally.received.get(s) ?? 0} of ${count} subscribers live after 2 minutes`);
     }
-    return { sockets, received, lastAt, connectMs: Date.now() - started };
+    return { sockets, tally, connectMs: Date.now() - started };
+  };
+
+  /**
+   * The upstream share of a fan-out: the local service delivering a message (sent with the SDK, no gateway
+   * running) to raw messaging sessions of `count` viewers, which this process holds.
+   * @param {number} count @param {number} rounds
+   */
+  const upstreamFloor = async (count, rounds) => {
+    const tally = receipts(count);
+    const { Endpoint } = await messaging.send(new GetMessagingSessionEndpointCommand({}));
+    const sockets = await mapLimit(viewers.slice(0, count), 100, async (userArn) => {
+      const url = await presignConnectUrl({
+        endpointUrl: /** @type {string} */ (Endpoint?.Url),
+        apiEndpoint: chime.endpoint,
+        userArn,
+        sessionId: randomUUID(),
+        region: 'us-east-1',
+        credentials: messaging.config.credentials,
+        sha256: messaging.config.sha256,
+      });
+      return new Promise((resolve, reject) => {
+        const ws = new WebSocket(url, { perMessageDeflate: false });
+        ws.once('error', reject);
+        ws.once('message', () => resolve(ws)); // SESSION_ESTABLISHED
+        ws.on('message', (data) => tally.note(seqOf(data.toString(), FRAME_MARKER)));
+      });
+    });
+    await sleep(2000);
+    const timing = await timeRounds(tally, count, rounds, async () => {
+      const mine = seq++;
+      await messaging.send(new SendChannelMessageCommand({ ChannelArn: fanoutChannel, Content: `m${mine}`, Type: 'STANDARD', Persistence: 'PERSISTENT', ChimeBearer: sender }));
+      return mine;
+    });
+    sockets.forEach((ws) => /** @type {WebSocket} */ (ws).terminate());
+    return timing;
   };
 
   try {
@@ -345,36 +478,25 @@ async function main() {
       const warm = await crowd(wsUrl, 100, Math.min(100, viewerCount));
       for (let i = 0; i < 20; i++) await send(fanoutChannel);
       warm.sockets.forEach((ws) => ws.terminate());
-      await sleep(10_000);
-      const rssBefore = rssKb(gateway.pid);
-      const { sockets, received, lastAt, connectMs } = await crowd(wsUrl, subscribers, viewerCount);
-      // Idle long enough for V8's memory reducer to collect what connecting left behind.
-      await sleep(10_000);
-      const rssIdle = rssKb(gateway.pid);
-      const rounds = subscribers > 1000 ? Math.max(10, Math.floor(ROUNDS / 10)) : ROUNDS;
-      const warmRounds = Math.min(20, rounds);
-      /** @type {number[]} */ const lastMs = [];
-      for (let r = -warmRounds; r < rounds; r++) {
-        const sentAt = performance.now();
-        const s = await send(fanoutChannel);
-        const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
-        while (!lastAt.has(s) && Date.now() < deadline) await sleep(1);
-        if (!lastAt.has(s)) throw new Error(`message ${s} reached ${received.get(s) ?? 0} of ${subscribers} subscribers within ${DELIVERY_TIMEOUT_MS} ms`);
-        // The first rounds warm the paths a message to every subscriber takes (JIT), and are not counted.
-        if (r >= 0) lastMs.push(/** @type {number} */ (lastAt.get(s)) - sentAt);
-        await sleep(20);
-      }
+      await sleep(2000);
+      const rssBefore = await gateway.memory.settledRssKb();
+      const { sockets, tally, connectMs } = await crowd(wsUrl, subscribers, viewerCount);
+      await sleep(2000);
+      const rssIdle = await gateway.memory.settledRssKb();
+      const rounds = roundsFor(subscribers);
+      const timing = await timeRounds(tally, subscribers, rounds, () => send(fanoutChannel));
       sockets.forEach((ws) => ws.terminate());
       await gateway.stop();
       gateway = undefined;
-      fanoutRows.push({ subscribers, tabs, viewerCount, rounds, connectMs, p50: percentile(lastMs, 50), p99: percentile(lastMs, 99), perSubscriberKb: (rssIdle - rssBefore) / subscribers });
+      fanoutRows.push({ subscribers, tabs, viewerCount, rounds, connectMs, ...timing, perSubscriberKb: (rssIdle - rssBefore) / subscribers });
     }
 
+    /** @type {Map<number, Awaited<ReturnType<typeof upstreamFloor>>>} */
+    const upstreamFloors = new Map();
+    for (const { viewers: count } of FANOUT) if (!upstreamFloors.has(count)) upstreamFloors.set(count, await upstreamFloor(count, roundsFor(count)));
     /** @type {Map<number, Awaited<ReturnType<typeof floor>>>} */
     const floors = new Map();
-    for (const { subscribers } of FANOUT) {
-      if (!floors.has(subscribers)) floors.set(subscribers, await floor(subscribers, subscribers > 1000 ? Math.max(10, Math.floor(ROUNDS / 10)) : ROUNDS));
-    }
+    for (const { subscribers } of FANOUT) if (!floors.has(subscribers)) floors.set(subscribers, await floor(subscribers, roundsFor(subscribers)));
 
     console.log(`end-to-end latency, mutation sent -> event received, ${MESSAGES} messages (each timed on both paths), p50 / p99 ms`);
     console.log('| path | p50 ms | p99 ms |');
@@ -390,10 +512,16 @@ async function main() {
       console.log(`| ${r.subscribers} | ${r.tabs} | ${r.viewerCount} | ${r.rounds} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.perSubscriberKb)} | ${fmt(r.connectMs / 1000)} |`);
     }
     console.log('');
-    console.log('the floor of this machine: a plain ws server process writing a ready message to every socket (no GraphQL, no Chime, no mutation); command sent -> last socket received it');
+    console.log('floors of this machine, measured in the same run:');
+    console.log('a plain ws server process writing a ready message to every socket (no GraphQL, no Chime, no mutation); command sent -> last socket received it');
     console.log('| sockets | p50 ms | p99 ms | RSS per idle socket KB |');
     console.log('| --- | --- | --- | --- |');
     for (const [count, f] of floors) console.log(`| ${count} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${fmt(f.perSocketKb)} |`);
+    console.log('');
+    console.log('the local service delivering to raw messaging sessions, one per viewer, no gateway (the upstream half of a fan-out); SendChannelMessage sent -> last session received it');
+    console.log('| upstream sessions | p50 ms | p99 ms |');
+    console.log('| --- | --- | --- |');
+    for (const [count, f] of upstreamFloors) console.log(`| ${count} | ${fmt(f.p50)} | ${fmt(f.p99)} |`);
   } finally {
     identity.destroy();
     messaging.destroy();

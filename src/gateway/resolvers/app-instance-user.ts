@@ -39,7 +39,10 @@ function userMembership(context: GatewayContext, user: IdentityModel, item: Chan
 /** AppInstanceUser resolvers. */
 export const AppInstanceUser: Complete<AppInstanceUserResolvers<GatewayContext>> = {
   ...identityFields,
-  name: async (user, _args, context) => (await nameOf(user, context)) ?? '',
+  name: (user, _args, context) => {
+    const name = nameOf(user, context);
+    return typeof name === 'string' ? name : name.then((described) => described ?? '');
+  },
   channelMemberships: (user, args, context) =>
     listConnection<MembershipModel>(
       args,

@@ -31,24 +31,34 @@ async function currentStatus(message: MessageModel, context: GatewayContext): Pr
   return (await orNull(context.loaders.messageStatus.load({ channelArn: message.channelArn, messageId: message.messageId }))) ?? loaded.Status;
 }
 
+/**
+ * A resolver of one field of the message's content: answered at once when
+ * the content is known (listings, realtime events), which keeps executing an
+ * event free of promises; otherwise once the message is fetched.
+ */
+function contentField<T>(pick: (loaded: LoadedMessage) => T) {
+  return (message: MessageModel, _args: unknown, context: GatewayContext): T | Promise<T> =>
+    message.message ? pick(message.message) : loadedMessage(message, context).then(pick);
+}
+
 /** ChannelMessage resolvers. */
 export const ChannelMessage: Complete<ChannelMessageResolvers<GatewayContext>> = {
   id: (message) => toGlobalId('ChannelMessage', message.channelArn, message.messageId),
   messageId: (message) => message.messageId,
   channel: (message, _args, context) => channelOf(message.channelArn, context),
-  sender: async (message, _args, context) => identityModel((await loadedMessage(message, context)).Sender ?? {}),
-  content: async (message, _args, context) => (await loadedMessage(message, context)).Content ?? null,
-  contentType: async (message, _args, context) => (await loadedMessage(message, context)).ContentType ?? null,
-  metadata: async (message, _args, context) => (await loadedMessage(message, context)).Metadata ?? null,
-  type: async (message, _args, context) => (await loadedMessage(message, context)).Type ?? 'STANDARD',
-  persistence: async (message, _args, context) => (await loadedMessage(message, context)).Persistence ?? 'PERSISTENT',
-  createdAt: async (message, _args, context) => (await loadedMessage(message, context)).CreatedTimestamp ?? new Date(0),
-  updatedAt: async (message, _args, context) => (await loadedMessage(message, context)).LastUpdatedTimestamp ?? null,
-  editedAt: async (message, _args, context) => (await loadedMessage(message, context)).LastEditedTimestamp ?? null,
-  redacted: async (message, _args, context) => (await loadedMessage(message, context)).Redacted ?? false,
+  sender: contentField((loaded) => identityModel(loaded.Sender ?? {})),
+  content: contentField((loaded) => loaded.Content ?? null),
+  contentType: contentField((loaded) => loaded.ContentType ?? null),
+  metadata: contentField((loaded) => loaded.Metadata ?? null),
+  type: contentField((loaded) => loaded.Type ?? 'STANDARD'),
+  persistence: contentField((loaded) => loaded.Persistence ?? 'PERSISTENT'),
+  createdAt: contentField((loaded) => loaded.CreatedTimestamp ?? new Date(0)),
+  updatedAt: contentField((loaded) => loaded.LastUpdatedTimestamp ?? null),
+  editedAt: contentField((loaded) => loaded.LastEditedTimestamp ?? null),
+  redacted: contentField((loaded) => loaded.Redacted ?? false),
   status: async (message, _args, context) => (await currentStatus(message, context))?.Value ?? null,
   statusDetail: async (message, _args, context) => (await currentStatus(message, context))?.Detail ?? null,
-  subChannelId: async (message, _args, context) => (await loadedMessage(message, context)).SubChannelId ?? null,
+  subChannelId: contentField((loaded) => loaded.SubChannelId ?? null),
 };
 
 /** ChannelMessageEdge resolvers: a mutation's edge gets its cursor from the message's creation time. */

@@ -23,7 +23,11 @@ export const identityFields = {
   appInstance: (model: IdentityModel): AppInstanceModel => ({ kind: 'AppInstance', arn: appInstanceOf(model.arn) ?? '' }),
 };
 
-/** The display name: carried by Chime's `Identity` when known, else described. */
-export async function nameOf(model: IdentityModel, context: GatewayContext): Promise<string | null> {
-  return model.name ?? (await describeIdentity(context, model)).Name ?? null;
+/**
+ * The display name: carried by Chime's `Identity` when known (at once, so a
+ * realtime event's `sender { name }` executes without a promise), else
+ * described.
+ */
+export function nameOf(model: IdentityModel, context: GatewayContext): string | Promise<string | null> {
+  return model.name ?? describeIdentity(context, model).then((identity) => identity.Name ?? null);
 }

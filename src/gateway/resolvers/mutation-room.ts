@@ -32,7 +32,6 @@ import {
   roomKeyOfId,
 } from '../input-limits';
 import { forgetRoom, RoomKey } from '../loaders';
-import { RoomsCommand } from '../upstream';
 import { roomsScope } from './chime-account';
 import { chimeAccountModel, RoomMembershipModel, roomModel } from './models';
 import { roomMembershipModel, roomMembershipsScope } from './room';
@@ -61,13 +60,13 @@ function membershipEdge(membership: RoomMembershipModel) {
  * carries none.
  */
 async function putRoomMembership(
-  Command: RoomsCommand<CreateRoomMembershipCommandInput, CreateRoomMembershipCommandOutput>,
   input: { roomId: string; memberId: string; role?: RoomMembershipRole | null },
   context: GatewayContext,
+  send: (request: CreateRoomMembershipCommandInput) => Promise<CreateRoomMembershipCommandOutput>,
 ): Promise<{ key: RoomKey; membership: RoomMembershipModel }> {
   const key = roomKeyOfId('input.roomId', input.roomId);
   const memberId = memberIdOf('input.memberId', input.memberId, key);
-  const out = await context.upstream.rooms(Command, {
+  const out = await send({
     AccountId: key.accountId,
     RoomId: key.roomId,
     MemberId: memberId,
@@ -112,7 +111,7 @@ export const roomMutations: RoomMutations = {
   },
 
   addRoomMember: async (_root, { input }, context) => {
-    const { key, membership } = await putRoomMembership(CreateRoomMembershipCommand, input, context);
+    const { key, membership } = await putRoomMembership(input, context, (request) => context.upstream.rooms(CreateRoomMembershipCommand, request));
     return { clientMutationId: input.clientMutationId, membership, membershipEdge: membershipEdge(membership), room: roomModel(key.accountId, key.roomId) };
   },
 
@@ -141,7 +140,7 @@ export const roomMutations: RoomMutations = {
   },
 
   updateRoomMember: async (_root, { input }, context) => {
-    const { membership } = await putRoomMembership(UpdateRoomMembershipCommand, input, context);
+    const { membership } = await putRoomMembership(input, context, (request) => context.upstream.rooms(UpdateRoomMembershipCommand, request));
     return { clientMutationId: input.clientMutationId, membership };
   },
 

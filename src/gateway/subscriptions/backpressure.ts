@@ -26,11 +26,12 @@ export class SocketGuard {
    * `maxBufferedBytes` already wait in the socket's send buffer. Then the
    * socket is closed and nothing more is sent.
    */
-  send(message: string): void {
+  send(message: string | Buffer): void {
     if (this.closing) return;
     const buffered = this.socket.bufferedAmount;
     if (buffered > this.maxBufferedBytes) this.close(`${buffered} bytes wait in its send buffer, more than ${this.maxBufferedBytes}`);
-    else this.socket.send(message);
+    // A Buffer holds UTF-8 JSON: it goes out as a text frame, as graphql-ws requires.
+    else this.socket.send(message, { binary: false });
   }
 
   /** Closes the socket with 1013 (graphql-ws clients retry later), dropping it if the close frame cannot get through. */

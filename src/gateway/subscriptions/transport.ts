@@ -116,12 +116,13 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
     }
     return out;
   };
-  // Every subscription of a group gets the same result object, one after the other: it is serialized once, not once per socket.
+  // Every subscription of a group (and of other viewers' groups sharing it) gets the same result object, one after
+  // the other: it is serialized and encoded once, not once per socket. The bytes end with the `}` closing the message.
   let lastResult: ExecutionResult | undefined;
-  let lastPayload = '';
-  const payloadOf = (result: ExecutionResult): string => {
+  let lastPayload = Buffer.alloc(0);
+  const payloadOf = (result: ExecutionResult): Buffer => {
     if (result !== lastResult) {
-      lastPayload = JSON.stringify(formattedOf(result));
+      lastPayload = Buffer.from(JSON.stringify(formattedOf(result)) + '}');
       lastResult = result;
     }
     return lastPayload;
@@ -180,13 +181,16 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
         };
         const subscribePhase = lazily(context);
         const guard = ctx.extra.guard!;
-        // A `next` message as graphql-ws writes it, with the group's serialized result spliced in.
-        const next = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+        // A `next` message as graphql-ws writes it, with the group's encoded result spliced in.
+        const next = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
         const root: SubscribeRoot = {
           realtime,
           viewer,
           query: payload.query,
-          deliver: (result) => guard.send(next + payloadOf(result) + '}'),
+          deliver: (result) => {
+            const payload = payloadOf(result);
+            guard.send(Buffer.concat([next, payload], next.length + payload.length));
+          },
           eventContext: () => lazily(context),
           // graphql-ws keeps the arguments as long as the subscription: without this, the subscribe phase's loaders would stay too.
           subscribed: subscribePhase.release,
