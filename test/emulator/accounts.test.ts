@@ -77,12 +77,16 @@ describe('accounts', () => {
     });
   });
 
-  test('ListAccounts filters by Name', async () => {
-    const a = await account('same-name');
-    const b = await account('same-name');
-    await account('other-name');
-    const { Accounts } = await t.rooms.send(new ListAccountsCommand({ Name: 'same-name' }));
-    expect(Accounts!.map((x) => x.AccountId)).toEqual([a, b]);
+  test('ListAccounts filters by Name as a prefix', async () => {
+    const a = await account('prefix-alpha');
+    const b = await account('prefix-beta');
+    const c = await account('prefix-alpha');
+    await account('other-prefix-alpha');
+    await account('Prefix-alpha');
+    const list = async (Name: string) => (await t.rooms.send(new ListAccountsCommand({ Name }))).Accounts!.map((x) => x.AccountId);
+    expect(await list('prefix-')).toEqual([a, b, c]);
+    expect(await list('prefix-alpha')).toEqual([a, c]);
+    expect(await list('prefix_%')).toEqual([]);
   });
 
   test('ListAccounts filters by UserEmail', async () => {

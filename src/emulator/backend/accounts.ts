@@ -113,7 +113,12 @@ function getAccount(backend: Backend, input: GetAccountRequest): Output<GetAccou
   return { Account: accountOf(backend, requireAccount(backend, input.AccountId as string)) };
 }
 
-/** Name filters by exact name; UserEmail keeps the accounts that have a user with that email. */
+/**
+ * Name keeps the accounts whose name starts with it ("account name prefix
+ * with which to filter results"; compared exactly, case and all, as Chime
+ * says nothing of folding case); UserEmail keeps the accounts that have a
+ * user with that email.
+ */
 function listAccounts(backend: Backend, input: ListAccountsRequest): Output<ListAccountsResponse> {
   // The Name filter is an AccountName (1..100) in the model, as in CreateAccount.
   assertLength('Name', input.Name, 1, 100);
@@ -121,8 +126,9 @@ function listAccounts(backend: Backend, input: ListAccountsRequest): Output<List
   const filters: string[] = [];
   const params: unknown[] = [];
   if (input.Name !== undefined) {
-    filters.push('name = ?');
-    params.push(input.Name);
+    // substr, not LIKE: no wildcard in a name can widen the match.
+    filters.push('substr(name, 1, length(?)) = ?');
+    params.push(input.Name, input.Name);
   }
   if (input.UserEmail !== undefined) {
     filters.push('account_id IN (SELECT account_id FROM chime_users WHERE email_key = ?)');
