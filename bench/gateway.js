@@ -30,7 +30,7 @@ const MAIN = path.resolve(ROOT, args.main ?? 'dist/main.js');
 /** Starts the gateway with its embedded local service in a fresh directory; resolves with its URLs and a token for alice. */
 async function startGatewayProcess() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-bench-'));
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), MAIN], {
     cwd: dir,
     env: { ...process.env, PORT: '0', LOCAL_CHIME_PORT: '0', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'inherit'],
