@@ -38,7 +38,7 @@ export interface LocalChimeOptions {
    * when unset, any well-formed `AWS4-HMAC-SHA256` Authorization is accepted.
    */
   credentials?: SigningKeys;
-  /** Milliseconds between sweeps that delete expired channels. Default 60000. */
+  /** Milliseconds between sweeps that delete expired channels and users, and messages past retention. Default 60000. */
   expirationSweepMs?: number;
   /** Clock override for tests. */
   clock?: () => number;

@@ -14,6 +14,7 @@ import { Backend } from './backend';
 import { removeChannel } from './channels';
 import { ChannelEvent } from './events';
 import { removeAppInstanceUser } from './identity';
+import { sweepRetainedMessages } from './retention-sweep';
 
 const DAY_MS = 86_400_000;
 
@@ -64,16 +65,18 @@ export function sweepExpiredUsers(backend: Backend): number {
 }
 
 /**
- * Sweeps once now, then every `intervalMs`; returns the function that stops
- * it. The timer does not keep the process alive. A failed sweep is reported
- * as a process warning and retried at the next tick rather than crashing the
- * service.
+ * Sweeps once now, then every `intervalMs`: expired channels, expired users,
+ * then channel messages past retention (retention-sweep.ts). Returns the
+ * function that stops it. The timer does not keep the process alive. A
+ * failed sweep is reported as a process warning and retried at the next tick
+ * rather than crashing the service.
  */
 export function startExpirationSweep(backend: Backend, intervalMs: number): () => void {
   const sweep = () => {
     try {
       sweepExpiredChannels(backend);
       sweepExpiredUsers(backend);
+      sweepRetainedMessages(backend);
     } catch (err) {
       process.emitWarning(`Expiration sweep failed: ${(err as Error).message}`, 'ExpirationSweepWarning');
     }

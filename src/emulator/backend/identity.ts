@@ -484,9 +484,17 @@ function deleteAppInstanceBot(backend: Backend, input: DeleteAppInstanceBotReque
 }
 
 // ---------------------------------------------------------------- retention
+//
+// RetentionDays is enforced by the periodic sweep (retention-sweep.ts), which
+// deletes channel messages older than it. InitiateDeletionTimestamp is when
+// the settings were last put: deletion is in force from then on.
 
 function retentionSettings(days: number | null): AppInstanceRetentionSettings {
   return days === null ? {} : { ChannelRetentionSettings: { RetentionDays: days } };
+}
+
+function initiateDeletionTimestamp(initiatedAt: number | null): Date | undefined {
+  return initiatedAt === null ? undefined : new Date(initiatedAt);
 }
 
 function putAppInstanceRetentionSettings(
@@ -497,9 +505,11 @@ function putAppInstanceRetentionSettings(
   const days = input.AppInstanceRetentionSettings?.ChannelRetentionSettings?.RetentionDays;
   assertRange('AppInstanceRetentionSettings.ChannelRetentionSettings.RetentionDays', days, 1, 5475);
   requireAppInstance(backend, arn);
-  // Settings without RetentionDays clear retention: messages are then kept forever, Chime's default.
-  backend.statement('UPDATE app_instances SET retention_days = ? WHERE arn = ?').run(days ?? null, arn);
-  return { AppInstanceRetentionSettings: retentionSettings(days ?? null), InitiateDeletionTimestamp: new Date(backend.now()) };
+  // Settings without RetentionDays clear retention: messages are then kept forever, Chime's default,
+  // and there is no deletion to initiate.
+  const initiatedAt = days === undefined ? null : backend.now();
+  backend.statement('UPDATE app_instances SET retention_days = ?, retention_initiated_at = ? WHERE arn = ?').run(days ?? null, initiatedAt, arn);
+  return { AppInstanceRetentionSettings: retentionSettings(days ?? null), InitiateDeletionTimestamp: initiateDeletionTimestamp(initiatedAt) };
 }
 
 function getAppInstanceRetentionSettings(
@@ -507,7 +517,10 @@ function getAppInstanceRetentionSettings(
   input: GetAppInstanceRetentionSettingsRequest,
 ): Output<GetAppInstanceRetentionSettingsResponse> {
   const row = requireAppInstance(backend, input.AppInstanceArn as string);
-  return { AppInstanceRetentionSettings: retentionSettings(row.retention_days) };
+  return {
+    AppInstanceRetentionSettings: retentionSettings(row.retention_days),
+    InitiateDeletionTimestamp: initiateDeletionTimestamp(row.retention_initiated_at),
+  };
 }
 
 /** Identity operations, by AWS operation name. */

@@ -11,5 +11,6 @@ import { ROOMS } from './migrations/002-rooms';
 import { MESSAGING_EXTRAS } from './migrations/003-messaging-extras';
 import { CHANNEL_FLOWS } from './migrations/004-channel-flows';
 import { IDEMPOTENCY_WITHOUT_ROWID } from './migrations/005-idempotency-without-rowid';
+import { RETENTION } from './migrations/006-retention';
 
-export const MIGRATIONS: readonly string[] = [CORE, ROOMS, MESSAGING_EXTRAS, CHANNEL_FLOWS, IDEMPOTENCY_WITHOUT_ROWID];
+export const MIGRATIONS: readonly string[] = [CORE, ROOMS, MESSAGING_EXTRAS, CHANNEL_FLOWS, IDEMPOTENCY_WITHOUT_ROWID, RETENTION];

@@ -7,6 +7,8 @@ export interface AppInstanceRow {
   created_at: number;
   updated_at: number;
   retention_days: number | null;
+  /** When the retention settings were last put (migration 6); NULL while retention is off. */
+  retention_initiated_at: number | null;
 }
 
 export interface AppInstanceUserRow {
