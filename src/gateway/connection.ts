@@ -278,6 +278,39 @@ const later = (a: Date | undefined, b: number | undefined): Date | undefined =>
 const earlier = (a: Date | undefined, b: number | undefined): Date | undefined =>
   b === undefined ? a : a === undefined || a.getTime() > b ? new Date(b) : a;
 
+/** How a message connection reads: its size, direction, cursors and first ListChannelMessages query. */
+interface MessagePlan {
+  count: number;
+  forward: boolean;
+  after?: MessageCursor;
+  before?: MessageCursor;
+  query: MessageQuery;
+}
+
+/** Validates a message connection's arguments into its plan; throws BAD_USER_INPUT as the field would. */
+function messagePlan(args: MessageArgs, scope: string): MessagePlan {
+  if (args.first != null && args.last != null) throw badInput('first', 'Pass first or last, not both.');
+  const first = pageSizeOf('first', args.first, undefined);
+  const count = first ?? (pageSizeOf('last', args.last, DEFAULT_PAGE_SIZE) as number);
+  const forward = first !== undefined;
+  const tag = scopeTag(scope);
+  const after = args.after ? decodeMessageCursor(args.after, 'after', tag) : undefined;
+  const before = args.before ? decodeMessageCursor(args.before, 'before', tag) : undefined;
+  const query: MessageQuery = {
+    sortOrder: forward ? 'ASCENDING' : 'DESCENDING',
+    notBefore: later(args.notBefore ?? undefined, after?.c),
+    notAfter: earlier(args.notAfter ?? undefined, before?.c),
+    // The cursor's own message comes back too (bounds are inclusive), and one more tells whether more follow.
+    maxResults: Math.min(CHIME_PAGE_SIZE, count + 2),
+  };
+  return { count, forward, after, before, query };
+}
+
+/** The first ListChannelMessages query of a message connection with these arguments (what `fetch` is first called with). */
+export function firstMessageQuery(args: MessageArgs, scope: string): MessageQuery {
+  return messagePlan(args, scope).query;
+}
+
 /**
  * Serves a channel's message history, oldest first in `edges`.
  *
@@ -291,22 +324,9 @@ const earlier = (a: Date | undefined, b: number | undefined): Date | undefined =
  * repeated).
  */
 export async function messageConnection<T extends DatedMessage>(args: MessageArgs, scope: string, fetch: FetchMessages<T>): Promise<Connection<T>> {
-  if (args.first != null && args.last != null) throw badInput('first', 'Pass first or last, not both.');
-  const first = pageSizeOf('first', args.first, undefined);
-  const count = first ?? (pageSizeOf('last', args.last, DEFAULT_PAGE_SIZE) as number);
-  const forward = first !== undefined;
-  const tag = scopeTag(scope);
-  const after = args.after ? decodeMessageCursor(args.after, 'after', tag) : undefined;
-  const before = args.before ? decodeMessageCursor(args.before, 'before', tag) : undefined;
+  const { count, forward, after, before, query } = messagePlan(args, scope);
   const from = forward ? after : before;
   const to = forward ? before : after;
-  const query: MessageQuery = {
-    sortOrder: forward ? 'ASCENDING' : 'DESCENDING',
-    notBefore: later(args.notBefore ?? undefined, after?.c),
-    notAfter: earlier(args.notAfter ?? undefined, before?.c),
-    // The cursor's own message comes back too (bounds are inclusive), and one more tells whether more follow.
-    maxResults: Math.min(CHIME_PAGE_SIZE, count + 2),
-  };
   // Past `to` in the direction of reading.
   const beyond = (c: number, bound: number): boolean => (forward ? c > bound : c < bound);
 

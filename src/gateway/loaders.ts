@@ -30,6 +30,7 @@ import {
   GetChannelMembershipPreferencesCommand,
   GetChannelMessageCommand,
   GetChannelMessageStatusCommand,
+  ListChannelMessagesCommand,
   ListTagsForResourceCommand,
   Tag,
 } from '@aws-sdk/client-chime-sdk-messaging';
@@ -44,6 +45,7 @@ import {
 import { GraphQLError } from 'graphql';
 import { gatewayError } from './errors';
 import { appInstanceOf } from './global-id';
+import { MessagePages } from './message-pages';
 import { LoadedMessage } from './resolvers/models';
 import { Upstream } from './upstream';
 
@@ -119,6 +121,8 @@ export interface Loaders {
    * membership, so one is found in its room's roster.
    */
   roomRoster: DataLoader<RoomKey, Map<string, RoomMembership>>;
+  /** ListChannelMessages pages, some started ahead of the field that reads them. */
+  messagePages: MessagePages;
 }
 
 /** True for the NOT_FOUND error of a describe call. */
@@ -277,6 +281,7 @@ export function createLoaders(upstream: Upstream): Loaders {
       }
       return roster;
     }),
+    messagePages: new MessagePages((request) => upstream.messaging(ListChannelMessagesCommand, request)),
   };
   return loaders;
 }

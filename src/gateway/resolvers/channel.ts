@@ -20,6 +20,7 @@ import { ChannelResolvers } from '../generated/resolvers-types';
 import { appInstanceOf, toGlobalId } from '../global-id';
 import { checkMessageId, checkSubChannelId, identityArnOfId } from '../input-limits';
 import { orNull } from '../loaders';
+import { messagePageRequest } from '../message-pages';
 import { banOf } from './channel-ban';
 import { membershipOf } from './channel-membership';
 import { moderatorOf } from './channel-moderator';
@@ -225,15 +226,8 @@ export const Channel: Complete<ChannelResolvers<GatewayContext>> = {
   messages: async (channel, args, context) => {
     const subChannelId = checkSubChannelId('subChannelId', args.subChannelId);
     const page = await messageConnection(args, messagesScope(channel.arn), async (query) => {
-      const out = await context.upstream.messaging(ListChannelMessagesCommand, {
-        ChannelArn: channel.arn,
-        SubChannelId: subChannelId,
-        SortOrder: query.sortOrder,
-        NotBefore: query.notBefore,
-        NotAfter: query.notAfter,
-        MaxResults: query.maxResults,
-        NextToken: query.nextToken,
-      });
+      // The first page may already be on its way (started with the channel's describe: messages-prefetch.ts).
+      const out = await context.loaders.messagePages.read(messagePageRequest(channel.arn, subChannelId, query));
       const items = (out.ChannelMessages ?? []).map((summary) => {
         // A listing names its sub-channel once, not per message.
         const model = messageModel(channel.arn, { ...summary, ...(out.SubChannelId ? { SubChannelId: out.SubChannelId } : {}) });

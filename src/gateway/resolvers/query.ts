@@ -14,6 +14,7 @@ import { Complete } from './complete';
 import { describeIdentity } from './identity';
 import { chimeAccountModel, ChimeAccountModel, channelModel, ChannelModel, identityModel } from './models';
 import { loadNode } from './node';
+import { prefetchMessages } from './messages-prefetch';
 
 /** Query resolvers. */
 export const Query: Complete<QueryResolvers<GatewayContext>> = {
@@ -27,10 +28,12 @@ export const Query: Complete<QueryResolvers<GatewayContext>> = {
   // A bot signed in keeps its kind, so its name and id come from the bot's own describe call.
   viewer: (_root, _args, context) => identityModel(requireViewer(context).userArn),
   appInstance: (_root, _args, context) => ({ kind: 'AppInstance', arn: requireViewer(context).appInstanceArn }),
-  channel: async (_root, args, context) => {
+  channel: async (_root, args, context, info) => {
     const arn = checkArn('arn', args.arn);
     requireViewer(context);
-    const channel = await context.loaders.channel.load(arn);
+    const described = context.loaders.channel.load(arn);
+    prefetchMessages(arn, info, context);
+    const channel = await described;
     primeChannel(context.loaders, channel);
     return channelModel(arn, { channel });
   },
