@@ -1,5 +1,5 @@
 /**
- * `channel(arn:) { messages }`: the first ListChannelMessages page starts
+ * `channel(arn:) { messages }` (and `node(id:)` of a channel): the first ListChannelMessages page starts
  * together with the channel's DescribeChannel, not after it, so a chat
  * screen's query waits for one Chime round trip; answers are unchanged.
  */
@@ -41,6 +41,15 @@ test('the newest messages are asked for while DescribeChannel is still in flight
   const { body } = await t.gql('query($arn: String!) { channel(arn: $arn) { name messages(last: 2) { edges { node { content } } } } }', { arn: channelArn }, alice);
   expect(body.errors).toBeUndefined();
   expect(body.data.channel).toEqual({ name: 'prefetch', messages: { edges: [{ node: { content: 'two' } }, { node: { content: 'three' } }] } });
+  expect(messagingCalls().sort()).toEqual(['DescribeChannel', 'ListChannelMessages']);
+  expect(timeline.indexOf('start ListChannelMessages')).toBeLessThan(timeline.indexOf('end DescribeChannel'));
+});
+
+test('node(id:) of a channel starts its messages with its describe too', async () => {
+  const id = Buffer.from(`Channel\n${channelArn}`).toString('base64url');
+  const { body } = await t.gql('query($id: ID!) { node(id: $id) { ... on Channel { messages(last: 1) { edges { node { content } } } } } }', { id }, alice);
+  expect(body.errors).toBeUndefined();
+  expect(body.data.node).toEqual({ messages: { edges: [{ node: { content: 'three' } }] } });
   expect(messagingCalls().sort()).toEqual(['DescribeChannel', 'ListChannelMessages']);
   expect(timeline.indexOf('start ListChannelMessages')).toBeLessThan(timeline.indexOf('end DescribeChannel'));
 });

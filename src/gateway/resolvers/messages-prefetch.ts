@@ -1,7 +1,7 @@
 /**
  * Starts the first ListChannelMessages page of each `messages` field selected
- * on a channel, while the channel's own DescribeChannel is in flight (see
- * message-pages.ts). Only what is certain to run is started: fields selected
+ * on a channel fetched by `channel(arn:)` or `node(id:)`, while the channel's
+ * own DescribeChannel is in flight (see message-pages.ts). Only what is certain to run is started: fields selected
  * directly, through inline fragments or fragment spreads on `Channel`,
  * without @skip/@include; arguments the field would refuse start nothing (the
  * field reports them itself).

@@ -2,6 +2,7 @@
  * The `Node` and `Identity` interfaces: which object type a model is, and
  * how a global id becomes a loaded object (the describe call of its type).
  */
+import type { GraphQLResolveInfo } from 'graphql';
 import { GatewayContext, requireViewer } from '../context';
 import { nodeIdOf } from '../input-limits';
 import { IdentityResolvers, NodeResolvers } from '../generated/resolvers-types';
@@ -12,9 +13,14 @@ import { banOf } from './channel-ban';
 import { membershipOf } from './channel-membership';
 import { moderatorOf } from './channel-moderator';
 import { primeChannel } from '../loaders';
+import { prefetchMessages } from './messages-prefetch';
 
-/** Loads the object a global id names, checking that it exists and the viewer may see it. */
-export async function loadNode(context: GatewayContext, id: string, field: string): Promise<NodeModel> {
+/**
+ * Loads the object a global id names, checking that it exists and the viewer
+ * may see it. With the field's `info`, a channel's selected messages are
+ * started together with its describe (messages-prefetch.ts).
+ */
+export async function loadNode(context: GatewayContext, id: string, field: string, info?: GraphQLResolveInfo): Promise<NodeModel> {
   const { type, keys } = nodeIdOf(field, id);
   requireViewer(context);
   const { loaders } = context;
@@ -30,7 +36,9 @@ export async function loadNode(context: GatewayContext, id: string, field: strin
       return { ...model, name: (await describeIdentity(context, model)).Name };
     }
     case 'Channel': {
-      const channel = await loaders.channel.load(arn);
+      const described = loaders.channel.load(arn);
+      if (info) prefetchMessages(arn, info, context);
+      const channel = await described;
       primeChannel(loaders, channel);
       return channelModel(arn, { channel });
     }

@@ -18,12 +18,12 @@ import { prefetchMessages } from './messages-prefetch';
 
 /** Query resolvers. */
 export const Query: Complete<QueryResolvers<GatewayContext>> = {
-  node: (_root, args, context) => loadNode(context, args.id, 'id'),
-  nodes: (_root, args, context) => {
+  node: (_root, args, context, info) => loadNode(context, args.id, 'id', info),
+  nodes: (_root, args, context, info) => {
     checkNodeCount('ids', args.ids.length);
     requireViewer(context);
     // One promise per id: an id that fails is null with its own error, the others stand.
-    return args.ids.map((id, i) => loadNode(context, id, `ids[${i}]`));
+    return args.ids.map((id, i) => loadNode(context, id, `ids[${i}]`, info));
   },
   // A bot signed in keeps its kind, so its name and id come from the bot's own describe call.
   viewer: (_root, _args, context) => identityModel(requireViewer(context).userArn),
