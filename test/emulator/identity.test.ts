@@ -33,7 +33,7 @@ import {
   ListChannelMembershipsCommand,
   ListChannelModeratorsCommand,
 } from '@aws-sdk/client-chime-sdk-messaging';
-import { startTestChime, TestChime } from '../support/local-chime';
+import { startTestChime, TEST_BOT_CONFIGURATION, TestChime } from '../support/local-chime';
 
 let t: TestChime;
 beforeAll(async () => {
@@ -41,13 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const LEX: Configuration = {
-  Lex: {
-    LexBotAliasArn: 'arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/KLMNOPQRST',
-    LocaleId: 'en_US',
-    InvokedBy: { StandardMessages: 'MENTIONS', TargetedMessages: 'ALL' },
-  },
-};
+const LEX = TEST_BOT_CONFIGURATION;
 
 async function newInstance(name = 'app'): Promise<string> {
   return (await t.identity.send(new CreateAppInstanceCommand({ Name: name }))).AppInstanceArn!;

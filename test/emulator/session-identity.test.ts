@@ -1,7 +1,6 @@
 import WebSocket from 'ws';
 import { CreateChannelCommand, CreateChannelMembershipCommand, SendChannelMessageCommand } from '@aws-sdk/client-chime-sdk-messaging';
 import {
-  Configuration,
   CreateAppInstanceBotCommand,
   CreateAppInstanceCommand,
   CreateAppInstanceUserCommand,
@@ -11,7 +10,7 @@ import {
   NotFoundException,
 } from '@aws-sdk/client-chime-sdk-identity';
 import { sweepExpiredUsers } from '../../src/emulator/backend/expiration-sweep';
-import { createUsers, createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
+import { createUsers, createWorld, startTestChime, TEST_BOT_CONFIGURATION, TestChime, TestWorld } from '../support/local-chime';
 import { SessionClient, SessionFrame } from '../support/session-client';
 
 let t: TestChime;
@@ -27,14 +26,6 @@ afterEach(async () => {
 });
 afterAll(() => t.close());
 
-const LEX: Configuration = {
-  Lex: {
-    LexBotAliasArn: 'arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/KLMNOPQRST',
-    LocaleId: 'en_US',
-    InvokedBy: { StandardMessages: 'MENTIONS', TargetedMessages: 'ALL' },
-  },
-};
-
 /** Opens a session for `userArn` and waits for SESSION_ESTABLISHED. */
 async function session(userArn: string, sessionId?: string): Promise<SessionClient> {
   const client = await SessionClient.established(t.messaging, { userArn, sessionId });
@@ -48,7 +39,7 @@ async function newUser(id: string, instance = world.appInstanceArn): Promise<str
 }
 
 async function newBot(name: string, instance = world.appInstanceArn): Promise<string> {
-  return (await t.identity.send(new CreateAppInstanceBotCommand({ AppInstanceArn: instance, Name: name, Configuration: LEX }))).AppInstanceBotArn!;
+  return (await t.identity.send(new CreateAppInstanceBotCommand({ AppInstanceArn: instance, Name: name, Configuration: TEST_BOT_CONFIGURATION }))).AppInstanceBotArn!;
 }
 
 /** A channel created by alice with `members` added. */

@@ -3,12 +3,21 @@
  * AWS SDK v3 clients pointed at it over HTTP.
  */
 import { ChimeSDKMessagingClient } from '@aws-sdk/client-chime-sdk-messaging';
-import { ChimeSDKIdentityClient, CreateAppInstanceAdminCommand, CreateAppInstanceCommand, CreateAppInstanceUserCommand } from '@aws-sdk/client-chime-sdk-identity';
+import { ChimeSDKIdentityClient, Configuration, CreateAppInstanceAdminCommand, CreateAppInstanceCommand, CreateAppInstanceUserCommand } from '@aws-sdk/client-chime-sdk-identity';
 import { ChimeClient } from '@aws-sdk/client-chime';
 import { LocalChime, LocalChimeOptions, startLocalChime } from '../../src/emulator/server';
 
 /** Fake credentials the tests sign with (strict-mode tests configure the same pair). */
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' };
+
+/** A valid AppInstanceBot configuration (a Lex bot answering mentions), for tests that create bots. */
+export const TEST_BOT_CONFIGURATION: Configuration = {
+  Lex: {
+    LexBotAliasArn: 'arn:aws:lex:us-east-1:123456789012:bot-alias/ABCDEFGHIJ/KLMNOPQRST',
+    LocaleId: 'en_US',
+    InvokedBy: { StandardMessages: 'MENTIONS', TargetedMessages: 'ALL' },
+  },
+};
 
 /** A running service and SDK clients for it. */
 export interface TestChime {
