@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-chime-sdk-messaging';
 import { ChannelEvent } from '../../src/emulator/backend/events';
 import { startExpirationSweep, sweepExpiredChannels, sweepExpiredUsers } from '../../src/emulator/backend/expiration-sweep';
-import { CreateAppInstanceUserCommand, DescribeAppInstanceUserCommand, NotFoundException as IdentityNotFound } from '@aws-sdk/client-chime-sdk-identity';
-import { createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
+import { DescribeAppInstanceUserCommand, NotFoundException as IdentityNotFound } from '@aws-sdk/client-chime-sdk-identity';
+import { createExpiringUser, createWorld, startTestChime, TestChime, TestWorld } from '../support/local-chime';
 
 const DAY = 86_400_000;
 
@@ -163,15 +163,7 @@ describe('AppInstanceUser expiration', () => {
   const userExists = (arn: string) => t.chime.db.prepare('SELECT 1 FROM app_instance_users WHERE arn = ?').get(arn) !== undefined;
 
   test('sweepExpiredUsers deletes a user ExpirationDays after its creation, with its memberships and bans', async () => {
-    const { AppInstanceUserArn } = await t.identity.send(
-      new CreateAppInstanceUserCommand({
-        AppInstanceArn: world.appInstanceArn,
-        AppInstanceUserId: 'short-lived',
-        Name: 'short-lived',
-        ExpirationSettings: { ExpirationCriterion: 'CREATED_TIMESTAMP', ExpirationDays: 1 },
-      }),
-    );
-    const user = AppInstanceUserArn!;
+    const user = await createExpiringUser(t.identity, world.appInstanceArn, 'short-lived');
     const channel = await createChannel({ MemberArns: [user] });
     const other = await createChannel();
     await t.messaging.send(new CreateChannelBanCommand({ ChannelArn: other, MemberArn: user, ChimeBearer: world.users.alice }));

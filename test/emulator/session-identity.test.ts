@@ -3,14 +3,13 @@ import { CreateChannelCommand, CreateChannelMembershipCommand, SendChannelMessag
 import {
   CreateAppInstanceBotCommand,
   CreateAppInstanceCommand,
-  CreateAppInstanceUserCommand,
   DeleteAppInstanceBotCommand,
   DeleteAppInstanceCommand,
   DeleteAppInstanceUserCommand,
   NotFoundException,
 } from '@aws-sdk/client-chime-sdk-identity';
 import { sweepExpiredUsers } from '../../src/emulator/backend/expiration-sweep';
-import { createUsers, createWorld, startTestChime, TEST_BOT_CONFIGURATION, TestChime, TestWorld } from '../support/local-chime';
+import { createExpiringUser, createUsers, createWorld, startTestChime, TEST_BOT_CONFIGURATION, TestChime, TestWorld } from '../support/local-chime';
 import { SessionClient, SessionFrame } from '../support/session-client';
 
 let t: TestChime;
@@ -164,25 +163,18 @@ describe('messaging sessions of deleted identities', () => {
     const local = await startTestChime({ clock: () => now, expirationSweepMs: 3_600_000 });
     try {
       const expiringWorld = await createWorld(local.identity, ['alice']);
-      const { AppInstanceUserArn } = await local.identity.send(
-        new CreateAppInstanceUserCommand({
-          AppInstanceArn: expiringWorld.appInstanceArn,
-          AppInstanceUserId: 'expiring',
-          Name: 'expiring',
-          ExpirationSettings: { ExpirationCriterion: 'CREATED_TIMESTAMP', ExpirationDays: 1 },
-        }),
-      );
+      const AppInstanceUserArn = await createExpiringUser(local.identity, expiringWorld.appInstanceArn, 'expiring');
       const { ChannelArn } = await local.messaging.send(
-        new CreateChannelCommand({ AppInstanceArn: expiringWorld.appInstanceArn, Name: 'expiring', ChimeBearer: expiringWorld.users.alice, MemberArns: [AppInstanceUserArn!] }),
+        new CreateChannelCommand({ AppInstanceArn: expiringWorld.appInstanceArn, Name: 'expiring', ChimeBearer: expiringWorld.users.alice, MemberArns: [AppInstanceUserArn] }),
       );
-      const client = await SessionClient.established(local.messaging, { userArn: AppInstanceUserArn! });
+      const client = await SessionClient.established(local.messaging, { userArn: AppInstanceUserArn });
       clients.push(client);
 
       now += 86_400_000;
       expect(sweepExpiredUsers(local.chime.backend)).toBe(1);
 
       expect(await client.closed).toMatchObject({ code: 4401 });
-      expect(client.frames.filter(removalOf(AppInstanceUserArn!)).map((f) => f.payload.ChannelArn)).toEqual([ChannelArn]);
+      expect(client.frames.filter(removalOf(AppInstanceUserArn)).map((f) => f.payload.ChannelArn)).toEqual([ChannelArn]);
     } finally {
       await local.close();
     }

@@ -72,6 +72,19 @@ export async function createUsers(identity: ChimeSDKIdentityClient, appInstanceA
   return arns;
 }
 
+/** Creates a user that expires `days` after its creation (CREATED_TIMESTAMP); returns its ARN. */
+export async function createExpiringUser(identity: ChimeSDKIdentityClient, appInstanceArn: string, id: string, days = 1): Promise<string> {
+  const { AppInstanceUserArn } = await identity.send(
+    new CreateAppInstanceUserCommand({
+      AppInstanceArn: appInstanceArn,
+      AppInstanceUserId: id,
+      Name: id,
+      ExpirationSettings: { ExpirationCriterion: 'CREATED_TIMESTAMP', ExpirationDays: days },
+    }),
+  );
+  return AppInstanceUserArn!;
+}
+
 /** Creates an AppInstance, an `admin` user made AppInstanceAdmin, and one user per name. */
 export async function createWorld(identity: ChimeSDKIdentityClient, names: string[] = ['alice', 'bob', 'carol']): Promise<TestWorld> {
   const { AppInstanceArn } = await identity.send(new CreateAppInstanceCommand({ Name: 'test-app' }));

@@ -21,9 +21,9 @@ import { CrossViewerResults } from './cross-viewer-results';
 
 /** One subscription asking to join (or start) a group. */
 export interface SharedSubscription {
-  /** Same key, same group: viewer, operation name, query text and variables. */
-  key: string;
-  /** The key without the viewer: groups with the same one may share results that did not depend on the viewer. */
+  /** The viewer: a group is one viewer's subscriptions of one document. */
+  viewerArn: string;
+  /** Operation name, query text and variables: groups with the same one may share results that did not depend on the viewer. */
   documentKey: string;
   /** Arguments of the subscribe phase; its `rootValue` is what the subscribe resolver receives. */
   args: ExecutionArgs;
@@ -53,7 +53,7 @@ interface Member {
   counted: boolean;
 }
 
-/** The groups of one gateway, by key. */
+/** The groups of one gateway, by viewer and document. */
 export class SharedExecutions {
   private readonly groups = new Map<string, ExecutionGroup>();
   private readonly results = new CrossViewerResults();
@@ -67,17 +67,18 @@ export class SharedExecutions {
    * subscription that joined the starting group receives.
    */
   subscribe(subscription: SharedSubscription): Promise<AsyncIterableIterator<never> | ExecutionResult> {
-    let group = this.groups.get(subscription.key);
+    const key = `${subscription.viewerArn}\n${subscription.documentKey}`;
+    let group = this.groups.get(key);
     if (!group) {
       const created = new ExecutionGroup(subscription, this.results, {
         joined: () => (this.members += 1),
         left: () => (this.members -= 1),
         executed: () => (this.executions += 1),
         ended: () => {
-          if (this.groups.get(subscription.key) === created) this.groups.delete(subscription.key);
+          if (this.groups.get(key) === created) this.groups.delete(key);
         },
       });
-      this.groups.set(subscription.key, created);
+      this.groups.set(key, created);
       group = created;
     }
     return group.join(subscription.deliver);

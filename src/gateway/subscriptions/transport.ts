@@ -200,9 +200,9 @@ function serve(target: TransportTarget, settings: SubscriptionSettings): Endpoin
 
       subscribe(args) {
         const { viewer, query, deliver, eventContext, subscribed } = args.rootValue as SubscribeRoot;
-        // Built here, not kept: only the group holds its keys.
+        // Built here, not kept: only the group holds its key.
         const documentKey = [args.operationName ?? '', query, JSON.stringify(args.variableValues ?? {})].join('\n');
-        return executions.subscribe({ key: `${viewer.userArn}\n${documentKey}`, documentKey, args, eventContext, deliver, subscribed });
+        return executions.subscribe({ viewerArn: viewer.userArn, documentKey, args, eventContext, deliver, subscribed });
       },
 
       // Only the subscribe phase's errors take graphql-ws's own way out; events are delivered above.
